@@ -1,0 +1,408 @@
+/* The client state machine, run by the loop thread.
+ *
+ * Reading: bytes arrive in the server's shared read buffer and are cut
+ * into messages; only the message in progress (rx) is kept per client, so
+ * an idle client costs no buffer at all. When the client has
+ * max_client_requests calls outstanding it is throttled: the rest of what
+ * was read waits in @pending, and EPOLLIN is dropped until replies go out.
+ *
+ * Writing: workers append to @tx under the client lock and mark the client
+ * dirty; the loop writes as much as the socket takes with one writev, and
+ * keeps EPOLLOUT armed only while something is left. A call stops counting
+ * against the throttle when its reply has been written in full, so a
+ * client that never reads cannot make the daemon buffer without bound. */
+#define QD_LOG_MODULE "rpc.client"
+
+#include "rpc/client.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drivers/driver.h"
+#include "loop/loop.h"
+#include "rpc/server.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define CLIENT_IOV_MAX 64
+
+struct qd_client *
+qd_client_new(struct qd_server *srv, const struct qd_listener *l, int fd)
+{
+    struct qd_client *c = QD_NEW(struct qd_client);
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+
+    c->srv = srv;
+    c->listener = l;
+    c->fd = fd;
+    c->admin = l->admin;
+    c->readonly = l->readonly;
+    c->refs = 1;
+    c->uid = (uid_t) -1;
+    c->gid = (gid_t) -1;
+    c->pid = -1;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+        c->uid = cred.uid;
+        c->gid = cred.gid;
+        c->pid = cred.pid;
+    }
+    c->connected_at = time(NULL);
+    c->last_rx_ms = qd_loop_now_ms();
+    pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+struct qd_client *
+qd_client_ref(struct qd_client *c)
+{
+    __atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+    return c;
+}
+
+struct qd_client *
+qd_client_unref(struct qd_client *c)
+{
+    if (!c || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return NULL;
+    if (c->conn) {
+        if (c->conn->drv->close)
+            c->conn->drv->close(c->conn);
+        free(c->conn->uri);
+        free(c->conn);
+    }
+    if (c->fd >= 0)
+        close(c->fd);
+    qd_msg_free(c->rx);
+    qd_buf_clear(&c->pending);
+    qd_msgq_clear(&c->tx);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+    return NULL;
+}
+
+void
+qd_client_send(struct qd_client *c, struct qd_msg *m)
+{
+    bool queued = false;
+
+    pthread_mutex_lock(&c->lock);
+    if (!c->closing) {
+        qd_msgq_push(&c->tx, m);
+        queued = true;
+    } else if (m->tracked && c->nrequests > 0) {
+        c->nrequests--;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (queued)
+        qd_server_mark_dirty(c->srv, c);
+    else
+        qd_msg_free(m);
+}
+
+bool
+qd_client_is_closed(const struct qd_client *c)
+{
+    return c->fd < 0;
+}
+
+static void
+final_unref_job(void *opaque)
+{
+    qd_client_unref(opaque);
+}
+
+/* Loop thread: tear the connection down now. Calls still running keep
+ * their own reference; their replies are dropped. The loop's reference is
+ * released on a worker, because the last unref closes the driver
+ * connection, which is driver code. */
+void
+qd_client_close(struct qd_client *c)
+{
+    struct qd_server *srv = c->srv;
+
+    if (c->fd < 0)
+        return;
+    QD_DEBUG("client %llu: closing", (unsigned long long) c->id);
+    pthread_mutex_lock(&c->lock);
+    c->closing = true;
+    qd_msgq_clear(&c->tx);
+    pthread_mutex_unlock(&c->lock);
+    qd_loop_del_fd(srv->loop, c->fd);
+    close(c->fd);
+    c->fd = -1;
+    c->rx = qd_msg_free(c->rx);
+    qd_buf_clear(&c->pending);
+
+    pthread_mutex_lock(&srv->lock);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        srv->clients = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+    srv->nclients--;
+    pthread_mutex_unlock(&srv->lock);
+
+    qd_pool_submit(srv->pool, final_unref_job, c, true);
+}
+
+/* Loop thread: the epoll mask this client needs now. */
+static void
+update_interest(struct qd_client *c)
+{
+    uint32_t want = 0;
+    bool throttled;
+
+    if (c->fd < 0)
+        return;
+    pthread_mutex_lock(&c->lock);
+    throttled = c->nrequests >= c->srv->limits.max_client_requests;
+    if (!c->close_after_tx && !throttled && c->pending.len == 0)
+        want |= EPOLLIN;
+    if (c->tx.head)
+        want |= EPOLLOUT;
+    pthread_mutex_unlock(&c->lock);
+    if (want != c->interest) {
+        qd_loop_mod_fd(c->srv->loop, c->fd, want);
+        c->interest = want;
+    }
+}
+
+static bool
+throttled(struct qd_client *c)
+{
+    bool t;
+
+    pthread_mutex_lock(&c->lock);
+    t = c->nrequests >= c->srv->limits.max_client_requests;
+    pthread_mutex_unlock(&c->lock);
+    return t;
+}
+
+/* Cuts @len bytes at @p into messages and dispatches them. Returns the
+ * number of bytes consumed (less than @len only when the client became
+ * throttled), or -1 when the client was closed for a framing error. */
+static ssize_t
+parse_input(struct qd_client *c, const uint8_t *p, size_t len)
+{
+    size_t used = 0;
+
+    while (used < len && c->fd >= 0) {
+        size_t n;
+
+        if (!c->rx) {
+            int64_t flen;
+            struct qd_err err = QD_ERR_INIT;
+
+            if (c->close_after_tx)
+                return (ssize_t) len;         /* ignore what follows CLOSE */
+            if (throttled(c))
+                break;
+            n = 4 - c->lenhave;
+            if (n > len - used)
+                n = len - used;
+            memcpy(c->lenbuf + c->lenhave, p + used, n);
+            c->lenhave += n;
+            used += n;
+            if (c->lenhave < 4)
+                break;
+            c->lenhave = 0;
+            if ((flen = qd_msg_decode_length(c->lenbuf, &err)) < 0) {
+                QD_DEBUG("client %llu: %s", (unsigned long long) c->id,
+                         err.message);
+                qd_err_clear(&err);
+                qd_client_close(c);
+                return -1;
+            }
+            c->rx = qd_msg_new();
+            c->rx->buf.data = qd_malloc((size_t) flen);
+            c->rx->buf.cap = (size_t) flen;
+            memcpy(c->rx->buf.data, c->lenbuf, 4);
+            c->rx->buf.len = 4;
+            c->rx->off = (size_t) flen;       /* expected total */
+        }
+        n = c->rx->off - c->rx->buf.len;
+        if (n > len - used)
+            n = len - used;
+        memcpy(c->rx->buf.data + c->rx->buf.len, p + used, n);
+        c->rx->buf.len += n;
+        used += n;
+        if (c->rx->buf.len == c->rx->off) {
+            struct qd_msg *m = c->rx;
+
+            c->rx = NULL;
+            m->off = 0;
+            qd_server_dispatch(c->srv, c, m);
+        }
+    }
+    return (ssize_t) used;
+}
+
+/* Parse what was held back while throttled. */
+static void
+drain_pending(struct qd_client *c)
+{
+    ssize_t n;
+
+    if (c->pending.len == 0 || throttled(c))
+        return;
+    n = parse_input(c, c->pending.data + c->pending_off,
+                    c->pending.len - c->pending_off);
+    if (n < 0 || c->fd < 0)
+        return;
+    c->pending_off += (size_t) n;
+    if (c->pending_off == c->pending.len) {
+        qd_buf_clear(&c->pending);
+        c->pending_off = 0;
+    }
+}
+
+static void
+client_read(struct qd_client *c)
+{
+    struct qd_server *srv = c->srv;
+    ssize_t got, used;
+
+    got = read(c->fd, srv->rdbuf, srv->rdbuf_size);
+    if (got < 0) {
+        if (errno == EAGAIN || errno == EINTR)
+            return;
+        qd_client_close(c);
+        return;
+    }
+    if (got == 0) {
+        qd_client_close(c);
+        return;
+    }
+    c->last_rx_ms = qd_loop_now_ms();
+    c->ka_unanswered = 0;
+    used = parse_input(c, srv->rdbuf, (size_t) got);
+    if (used < 0 || c->fd < 0)
+        return;
+    if (used < got)
+        qd_buf_append(&c->pending, srv->rdbuf + used, (size_t) (got - used));
+}
+
+/* Writes queued messages with one writev; pops what went out whole. */
+static void
+client_write(struct qd_client *c)
+{
+    struct iovec iov[CLIENT_IOV_MAX];
+    struct qd_msg *m, *done = NULL, **done_tail = &done;
+    int n = 0;
+    ssize_t w;
+    bool closing;
+
+    pthread_mutex_lock(&c->lock);
+    for (m = c->tx.head; m && n < CLIENT_IOV_MAX; m = m->next, n++) {
+        iov[n].iov_base = m->buf.data + m->off;
+        iov[n].iov_len = m->buf.len - m->off;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (n == 0)
+        return;
+    w = writev(c->fd, iov, n);
+    if (w < 0) {
+        if (errno == EAGAIN || errno == EINTR)
+            return;
+        qd_client_close(c);
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    while ((m = c->tx.head) && w > 0) {
+        size_t left = m->buf.len - m->off;
+
+        if ((size_t) w < left) {
+            m->off += (size_t) w;
+            break;
+        }
+        w -= (ssize_t) left;
+        qd_msgq_pop(&c->tx);
+        if (m->tracked && c->nrequests > 0)
+            c->nrequests--;
+        *done_tail = m;
+        done_tail = &m->next;
+    }
+    closing = c->close_after_tx && !c->tx.head;
+    pthread_mutex_unlock(&c->lock);
+    while ((m = done)) {
+        done = m->next;
+        qd_msg_free(m);
+    }
+    if (closing)
+        qd_client_close(c);
+}
+
+void
+qd_client_flush(struct qd_client *c)
+{
+    if (c->fd < 0)
+        return;
+    client_write(c);
+    drain_pending(c);
+    update_interest(c);
+}
+
+void
+qd_client_on_event(struct qd_client *c, uint32_t events)
+{
+    if (events & EPOLLIN)
+        client_read(c);
+    else if (events & (EPOLLERR | EPOLLHUP)) {
+        qd_client_close(c);
+        return;
+    }
+    if (c->fd >= 0 && (events & EPOLLOUT))
+        client_write(c);
+    if (c->fd >= 0)
+        drain_pending(c);
+    update_interest(c);
+}
+
+/* Loop thread, about once a second: keepalive and stale rejected clients.
+ * A client that asked for keepalive (feature 10) is pinged after
+ * keepalive_interval seconds of silence and dropped after
+ * keepalive_interval * keepalive_count. */
+void
+qd_client_keepalive_tick(struct qd_client *c, int64_t now_ms)
+{
+    const struct qd_server_limits *lim = &c->srv->limits;
+    int64_t idle = now_ms - c->last_rx_ms;
+    int64_t ival = (int64_t) lim->keepalive_interval * 1000;
+    bool ka;
+
+    if (c->reject && idle > 10000) {
+        qd_client_close(c);
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    ka = c->keepalive;
+    pthread_mutex_unlock(&c->lock);
+    if (!ka || ival <= 0 || idle < ival)
+        return;
+    if (lim->keepalive_count == 0 ||
+        idle >= ival * (int64_t) lim->keepalive_count) {
+        QD_WARN("client %llu: no keepalive response in %lld s, closing",
+                (unsigned long long) c->id, (long long) (idle / 1000));
+        qd_client_close(c);
+        return;
+    }
+    if (now_ms - c->last_ping_ms >= ival) {
+        struct qd_msg_header h = {
+            .prog = QD_PROG_KEEPALIVE, .vers = QD_PROG_VERSION,
+            .proc = QD_KEEPALIVE_PING, .type = QD_MSG_MESSAGE,
+        };
+
+        c->last_ping_ms = now_ms;
+        c->ka_unanswered++;
+        qd_client_send(c, qd_msg_build(&h, NULL, NULL, NULL));
+    }
+}

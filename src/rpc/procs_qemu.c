@@ -1,0 +1,58 @@
+/* THE table of the QEMU program (qemu_protocol.x). Until the QEMU driver
+ * exists no driver implements these; the rows still give the read-only
+ * and "not supported" answers libvirt gives. */
+#include <stddef.h>
+
+#include "rpc/dispatch.h"
+#include "rpc/types_remote.h"
+#include "rpc/wire.h"
+#include "util/err.h"
+#include "util/mem.h"
+
+struct qemu_monitor_args {         /* qemu_domain_monitor_command_args */
+    struct qd_dom_ref dom;
+    char *cmd;
+    uint32_t flags;
+};
+struct qemu_agent_args {           /* qemu_domain_agent_command_args */
+    struct qd_dom_ref dom;
+    char *cmd;
+    int32_t timeout;
+    uint32_t flags;
+};
+
+#define F(kind, st, member) { kind, offsetof(struct st, member), 0, NULL }
+
+static const struct qd_xdr_field monitor_fields[] = {
+    { QD_XDR_STRUCT, offsetof(struct qemu_monitor_args, dom), 0, &qd_t_dom_ref },
+    F(QD_XDR_STRING, qemu_monitor_args, cmd),
+    F(QD_XDR_UINT, qemu_monitor_args, flags),
+};
+static QD_XDR_TYPE_DEF(monitor_t, qemu_monitor_args, monitor_fields);
+
+static const struct qd_xdr_field agent_fields[] = {
+    { QD_XDR_STRUCT, offsetof(struct qemu_agent_args, dom), 0, &qd_t_dom_ref },
+    F(QD_XDR_STRING, qemu_agent_args, cmd),
+    F(QD_XDR_INT, qemu_agent_args, timeout),
+    F(QD_XDR_UINT, qemu_agent_args, flags),
+};
+static QD_XDR_TYPE_DEF(agent_t, qemu_agent_args, agent_fields);
+
+static int
+h_not_supported(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    return qd_err_report(err, QD_ERR_NO_SUPPORT, QD_FROM_NONE, "%s",
+                         call->proc->api);
+}
+
+static const struct qd_proc qemu_procs[] = {
+    { 1, "DomainMonitorCommand", &monitor_t, &qd_t_string, h_not_supported,
+      0, "virDomainQemuMonitorCommand", 0 },
+    { 3, "DomainAgentCommand", &agent_t, &qd_t_opt_string, h_not_supported,
+      0, "virDomainQemuAgentCommand", 0 },
+};
+
+const struct qd_program qd_program_qemu = {
+    QD_PROG_QEMU, QD_PROG_VERSION, qemu_procs, QD_ARRAY_SIZE(qemu_procs),
+};

@@ -1,0 +1,1304 @@
+/* THE table of the REMOTE program, and its handlers.
+ *
+ * Most procedures have one of a few shapes ("domain -> int", "pool ->
+ * void", ...). Their rows name the driver operation by its offset in
+ * struct qd_driver and share a generic handler per shape; procedures with
+ * their own logic have their own handler. A NULL driver slot answers
+ * libvirt's "this function is not supported by the connection driver". */
+#define QD_LOG_MODULE "rpc.remote"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/driver.h"
+#include "drivers/registry.h"
+#include "rpc/client.h"
+#include "rpc/dispatch.h"
+#include "rpc/server.h"
+#include "rpc/types_remote.h"
+#include "rpc/wire.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define VIR_CONNECT_RO 1
+#define VIR_DOMAIN_XML_SECURE 1
+#define VIR_DOMAIN_XML_MIGRATABLE 8
+#define VIR_DOMAIN_VCPU_GUEST 8
+
+/* The driver operation stored at @call->proc->slot, or NULL. */
+static void *
+slot_fn(const struct qd_call *call)
+{
+    void *fn;
+
+    memcpy(&fn, (const char *) call->conn->drv + call->proc->slot, sizeof(fn));
+    return fn;
+}
+
+static int
+unsupported(const struct qd_call *call, struct qd_err *err)
+{
+    const char *api = call->proc->api ? call->proc->api : call->proc->name;
+
+    return qd_err_report(err, QD_ERR_NO_SUPPORT, qd_dispatch_api_domain(api),
+                         "%s", api);
+}
+
+#define GET_SLOT(type, var)                          \
+    type var = (type) slot_fn(call);                 \
+    if (!var)                                        \
+        return unsupported(call, err)
+
+/* Calls a driver op that is not a table slot of this row. */
+#define DRV_OP(op)                                   \
+    if (!call->conn->drv->op)                        \
+        return unsupported(call, err);               \
+    else
+
+/* ---- generic shapes ---------------------------------------------------- */
+
+typedef int (*dom_int_fn)(struct qd_conn *, const struct qd_dom_ref *,
+                          struct qd_err *);
+typedef int (*dom_flags_int_fn)(struct qd_conn *, const struct qd_dom_ref *,
+                                unsigned, struct qd_err *);
+typedef char *(*dom_str_fn)(struct qd_conn *, const struct qd_dom_ref *,
+                            struct qd_err *);
+typedef char *(*dom_flags_str_fn)(struct qd_conn *, const struct qd_dom_ref *,
+                                  unsigned, struct qd_err *);
+
+/* dom -> int (IS_ACTIVE, GET_AUTOSTART, ...) */
+static int
+h_dom_int(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+    struct qd_w_int *ret = r;
+    GET_SLOT(dom_int_fn, fn);
+    int v = fn(call->conn, &args->dom, err);
+
+    if (v < 0)
+        return -1;
+    ret->v = v;
+    return 0;
+}
+
+/* dom -> void (SUSPEND, RESUME) */
+static int
+h_dom_void(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+    GET_SLOT(dom_int_fn, fn);
+
+    return fn(call->conn, &args->dom, err) < 0 ? -1 : 0;
+}
+
+/* dom -> void, through an op that takes flags (DESTROY, SHUTDOWN, ...) */
+static int
+h_dom_noflags_void(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+    GET_SLOT(dom_flags_int_fn, fn);
+
+    return fn(call->conn, &args->dom, 0, err) < 0 ? -1 : 0;
+}
+
+/* dom, flags -> void */
+static int
+h_dom_flags_void(struct qd_call *call, const void *a, void *r,
+                 struct qd_err *err)
+{
+    const struct qd_w_dom_flags *args = a;
+    GET_SLOT(dom_flags_int_fn, fn);
+
+    return fn(call->conn, &args->dom, args->flags, err) < 0 ? -1 : 0;
+}
+
+/* dom, flags -> int */
+static int
+h_dom_flags_int(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    const struct qd_w_dom_flags *args = a;
+    struct qd_w_int *ret = r;
+    GET_SLOT(dom_flags_int_fn, fn);
+    int v = fn(call->conn, &args->dom, args->flags, err);
+
+    if (v < 0)
+        return -1;
+    ret->v = v;
+    return 0;
+}
+
+/* dom -> string */
+static int
+h_dom_string(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+    struct qd_w_string *ret = r;
+    GET_SLOT(dom_str_fn, fn);
+
+    return (ret->s = fn(call->conn, &args->dom, err)) ? 0 : -1;
+}
+
+typedef int (*name_dom_fn)(struct qd_conn *, const char *,
+                           struct qd_dom_ref *, struct qd_err *);
+typedef int (*uuid_dom_fn)(struct qd_conn *, const unsigned char *,
+                           struct qd_dom_ref *, struct qd_err *);
+/* define/create from XML, for any object kind: the ret is the handle */
+typedef int (*xml_obj_fn)(struct qd_conn *, const char *, unsigned, void *,
+                          struct qd_err *);
+
+static int
+h_name_dom(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    const struct qd_w_string *args = a;
+    GET_SLOT(name_dom_fn, fn);
+
+    return fn(call->conn, args->s, r, err);
+}
+
+static int
+h_uuid_dom(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    const struct qd_w_uuid *args = a;
+    GET_SLOT(uuid_dom_fn, fn);
+
+    return fn(call->conn, args->uuid, r, err);
+}
+
+static int
+h_xml_obj(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    const struct qd_w_string *args = a;
+    GET_SLOT(xml_obj_fn, fn);
+
+    return fn(call->conn, args->s, 0, r, err);
+}
+
+static int
+h_xml_flags_obj(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    const struct qd_w_string_flags *args = a;
+    GET_SLOT(xml_obj_fn, fn);
+
+    return fn(call->conn, args->s, args->flags, r, err);
+}
+
+/* The same shapes for the other object kinds. The handle is the first
+ * member of every args struct, so one handler per shape serves all kinds:
+ * the driver ops take a pointer to it. */
+typedef int (*obj_int_fn)(struct qd_conn *, const void *, struct qd_err *);
+typedef int (*obj_flags_int_fn)(struct qd_conn *, const void *, unsigned,
+                                struct qd_err *);
+typedef int (*obj_bool_fn)(struct qd_conn *, const void *, bool,
+                           struct qd_err *);
+typedef char *(*obj_str_fn)(struct qd_conn *, const void *, struct qd_err *);
+typedef char *(*obj_flags_str_fn)(struct qd_conn *, const void *, unsigned,
+                                  struct qd_err *);
+typedef int (*obj_lookup_fn)(struct qd_conn *, const void *key, void *ret,
+                             struct qd_err *);
+typedef int (*obj_list_fn)(struct qd_conn *, unsigned, struct qd_list *,
+                           struct qd_err *);
+
+/* The flags (or int) member is the last field of the args struct. */
+static uint32_t
+args_flags(const struct qd_call *call, const void *a)
+{
+    const struct qd_xdr_type *t = call->proc->args;
+
+    return *(const uint32_t *) ((const char *) a +
+                                t->fields[t->nfields - 1].offset);
+}
+
+static int
+h_obj_void(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    GET_SLOT(obj_int_fn, fn);
+
+    return fn(call->conn, a, err) < 0 ? -1 : 0;
+}
+
+static int
+h_obj_int(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    struct qd_w_int *ret = r;
+    GET_SLOT(obj_int_fn, fn);
+    int v = fn(call->conn, a, err);
+
+    if (v < 0)
+        return -1;
+    ret->v = v;
+    return 0;
+}
+
+static int
+h_obj_flags_void(struct qd_call *call, const void *a, void *r,
+                 struct qd_err *err)
+{
+    GET_SLOT(obj_flags_int_fn, fn);
+
+    return fn(call->conn, a, args_flags(call, a), err) < 0 ? -1 : 0;
+}
+
+/* obj, int -> void (SET_AUTOSTART) */
+static int
+h_obj_bool_void(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    GET_SLOT(obj_bool_fn, fn);
+
+    return fn(call->conn, a, args_flags(call, a) != 0, err) < 0 ? -1 : 0;
+}
+
+static int
+h_obj_string(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    struct qd_w_string *ret = r;
+    GET_SLOT(obj_str_fn, fn);
+
+    return (ret->s = fn(call->conn, a, err)) ? 0 : -1;
+}
+
+static int
+h_obj_flags_string(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    struct qd_w_string *ret = r;
+    GET_SLOT(obj_flags_str_fn, fn);
+
+    return (ret->s = fn(call->conn, a, args_flags(call, a), err)) ? 0 : -1;
+}
+
+/* name or uuid (or vol handle, ...) -> handle */
+static int
+h_obj_lookup(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    GET_SLOT(obj_lookup_fn, fn);
+    const void *key = a;
+
+    /* string keys are passed as the string itself */
+    if (call->proc->args == &qd_t_string)
+        key = ((const struct qd_w_string *) a)->s;
+    return fn(call->conn, key, r, err);
+}
+
+/* CONNECT_LIST_ALL_*: need_results, flags -> handles<>, count. All the
+ * *_list ret structs are { struct qd_xdr_array; uint32_t ret; }. */
+struct any_list { struct qd_xdr_array items; uint32_t ret; };
+
+static int
+h_list_all(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    const struct qd_w_list_args *args = a;
+    struct any_list *ret = r;
+    struct qd_list l = { 0 };
+    GET_SLOT(obj_list_fn, fn);
+
+    if (fn(call->conn, args->flags, &l, err) < 0)
+        return -1;
+    ret->ret = l.n;
+    ret->items.n = l.n;
+    ret->items.items = l.items;
+    if (!args->need_results) {
+        /* the codec frees what is in @ret: keep items, send none */
+        struct qd_xdr_array tmp = ret->items;
+
+        ret->items.n = 0;
+        ret->items.items = NULL;
+        qd_xdr_free(call->proc->ret, &(struct any_list) { tmp, 0 });
+    }
+    return 0;
+}
+
+/* ---- connection ------------------------------------------------------- */
+
+static int
+h_connect_open(struct qd_call *call, const void *a, void *r,
+               struct qd_err *err)
+{
+    const struct qd_w_open_args *args = a;
+    struct qd_client *c = call->client;
+    struct qd_conn *conn;
+    bool ro;
+
+    pthread_mutex_lock(&c->lock);
+    if (c->conn) {
+        pthread_mutex_unlock(&c->lock);
+        /* unlike libvirtd, the open connection stays usable */
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC,
+                             "connection already open");
+    }
+    if (args->flags & VIR_CONNECT_RO)
+        c->readonly = true;
+    ro = c->readonly;
+    pthread_mutex_unlock(&c->lock);
+
+    if (!(conn = qd_registry_open(args->name, ro, args->flags, err)))
+        return -1;
+    pthread_mutex_lock(&c->lock);
+    if (c->conn) {             /* a concurrent second open won */
+        pthread_mutex_unlock(&c->lock);
+        qd_registry_close(conn);
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC,
+                             "connection already open");
+    }
+    c->conn = conn;
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+static int
+h_connect_close(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    struct qd_client *c = call->client;
+
+    /* The driver connection is released with the client, once no call
+     * still uses it; the socket closes when this reply has gone out. */
+    pthread_mutex_lock(&c->lock);
+    c->close_after_tx = true;
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+static int
+h_auth_list(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    struct qd_w_auth_list *ret = r;
+    int32_t *types = qd_malloc(sizeof(*types));
+
+    types[0] = call->client->listener->auth;
+    ret->types.n = 1;
+    ret->types.items = types;
+    return 0;
+}
+
+static int
+h_supports_feature(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    const struct qd_w_int *args = a;
+    struct qd_w_int *ret = r;
+    struct qd_client *c = call->client;
+
+    switch (args->v) {
+    case QD_FEATURE_PROGRAM_KEEPALIVE:
+        pthread_mutex_lock(&c->lock);
+        c->keepalive = true;
+        pthread_mutex_unlock(&c->lock);
+        ret->v = 1;
+        return 0;
+    case QD_FEATURE_REMOTE_CLOSE_CALLBACK:
+        ret->v = 1;
+        return 0;
+    case QD_FEATURE_REMOTE_EVENT_CALLBACK:   /* no events yet */
+    case QD_FEATURE_FD_PASSING:              /* no fd-passing procedures */
+        ret->v = 0;
+        return 0;
+    case QD_FEATURE_TYPED_PARAM_STRING:
+        ret->v = 1;
+        return 0;
+    }
+    if (!call->conn) {
+        ret->v = 0;
+        return 0;
+    }
+    if (!call->conn->drv->supports_feature) {
+        ret->v = 0;
+        return 0;
+    }
+    if ((ret->v = call->conn->drv->supports_feature(call->conn, args->v,
+                                                     err)) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+h_register_close_cb(struct qd_call *call, const void *a, void *r,
+                    struct qd_err *err)
+{
+    struct qd_client *c = call->client;
+    bool on = call->proc->num == 360;
+
+    pthread_mutex_lock(&c->lock);
+    if (on && c->close_cb) {
+        pthread_mutex_unlock(&c->lock);
+        return qd_err_report(err, QD_ERR_OPERATION_INVALID, QD_FROM_RPC,
+                             "A close callback is already registered");
+    }
+    if (!on && !c->close_cb) {
+        pthread_mutex_unlock(&c->lock);
+        return qd_err_report(err, QD_ERR_OPERATION_INVALID, QD_FROM_RPC,
+                             "A different callback was requested");
+    }
+    c->close_cb = on;
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+static int
+h_get_type(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    struct qd_w_string *ret = r;
+
+    ret->s = qd_strdup(call->conn->drv->name);
+    return 0;
+}
+
+static int
+h_get_uri(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    struct qd_w_string *ret = r;
+
+    ret->s = qd_strdup(call->conn->uri);
+    return 0;
+}
+
+static int
+h_is_secure(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    struct qd_w_int *ret = r;
+
+    ret->v = 1;          /* UNIX sockets are local: libvirt says secure */
+    return 0;
+}
+
+static int
+h_lib_version(struct qd_call *call, const void *a, void *r,
+              struct qd_err *err)
+{
+    struct qd_w_uhyper *ret = r;
+
+    ret->v = 9000000;    /* libvirt-compat: the API level qemud speaks */
+    return 0;
+}
+
+typedef int (*u64_fn)(struct qd_conn *, uint64_t *, struct qd_err *);
+typedef char *(*str_fn)(struct qd_conn *, struct qd_err *);
+typedef char *(*flags_str_fn)(struct qd_conn *, unsigned, struct qd_err *);
+
+static int
+h_u64(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    GET_SLOT(u64_fn, fn);
+
+    return fn(call->conn, &((struct qd_w_uhyper *) r)->v, err);
+}
+
+static int
+h_string(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    struct qd_w_string *ret = r;
+    GET_SLOT(str_fn, fn);
+
+    return (ret->s = fn(call->conn, err)) ? 0 : -1;
+}
+
+static int
+h_flags_string(struct qd_call *call, const void *a, void *r,
+               struct qd_err *err)
+{
+    const struct qd_w_flags *args = a;
+    struct qd_w_string *ret = r;
+    GET_SLOT(flags_str_fn, fn);
+
+    return (ret->s = fn(call->conn, args->flags, err)) ? 0 : -1;
+}
+
+static int
+h_get_max_vcpus(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    const struct qd_w_opt_string *args = a;
+    struct qd_w_int *ret = r;
+    int v;
+
+    DRV_OP(get_max_vcpus) {
+        if ((v = call->conn->drv->get_max_vcpus(call->conn, args->s, err)) < 0)
+            return -1;
+    }
+    ret->v = v;
+    return 0;
+}
+
+static int
+h_node_get_info(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    struct qd_w_node_info *ret = r;
+    struct qd_node_info ni = { { 0 } };
+
+    DRV_OP(node_get_info) {
+        if (call->conn->drv->node_get_info(call->conn, &ni, err) < 0)
+            return -1;
+    }
+    memcpy(ret->model, ni.model, sizeof(ret->model));
+    ret->memory = ni.memory;
+    ret->cpus = ni.cpus;
+    ret->mhz = ni.mhz;
+    ret->nodes = ni.nodes;
+    ret->sockets = ni.sockets;
+    ret->cores = ni.cores;
+    ret->threads = ni.threads;
+    return 0;
+}
+
+static int
+h_node_cells_free(struct qd_call *call, const void *a, void *r,
+                  struct qd_err *err)
+{
+    const struct qd_w_int_pair *args = a;
+    struct qd_w_uhyper_list *ret = r;
+    uint64_t *cells;
+    int n;
+
+    if (args->b < 0 || (uint32_t) args->b > QD_NODE_MAX_CELLS)
+        return qd_err_report(err, QD_ERR_RPC, QD_FROM_RPC, "%s",
+                             "maxCells > REMOTE_NODE_MAX_CELLS");
+    DRV_OP(node_get_cells_free_memory) {
+        cells = qd_calloc(args->b ? args->b : 1, sizeof(*cells));
+        n = call->conn->drv->node_get_cells_free_memory(call->conn, args->a,
+                                                        args->b, cells, err);
+        if (n < 0) {
+            free(cells);
+            return -1;
+        }
+    }
+    ret->v.n = (uint32_t) n;
+    ret->v.items = cells;
+    return 0;
+}
+
+typedef int (*node_stats_fn)(struct qd_conn *, int, int, unsigned,
+                             struct qd_tparams *, int *, struct qd_err *);
+
+/* NODE_GET_CPU_STATS / NODE_GET_MEMORY_STATS: {field, value}<>, nparams */
+static int
+h_node_stats(struct qd_call *call, const void *a, void *r, struct qd_err *err)
+{
+    const struct qd_w_node_stats_args *args = a;
+    struct qd_w_tparams_int *ret = r;
+    struct qd_tparams tp = { 0 };
+    struct qd_w_node_stat *st;
+    int n = 0;
+    uint32_t i;
+    GET_SLOT(node_stats_fn, fn);
+
+    if (args->nparams < 0 || args->nparams > (int) QD_NODE_CPU_STATS_MAX)
+        return qd_err_report(err, QD_ERR_RPC, QD_FROM_RPC, "%s",
+                             "nparams too large");
+    if (fn(call->conn, args->num, args->nparams, args->flags, &tp, &n,
+           err) < 0)
+        return -1;
+    ret->n = n;
+    st = qd_calloc(tp.n ? tp.n : 1, sizeof(*st));
+    for (i = 0; i < tp.n; i++) {
+        st[i].field = steal_ptr(&tp.items[i].field);
+        st[i].value = tp.items[i].v.ul;
+    }
+    ret->params.n = args->nparams ? tp.n : 0;
+    ret->params.items = st;
+    if (!args->nparams) {
+        for (i = 0; i < tp.n; i++)
+            free(st[i].field);
+    }
+    qd_tparams_clear(&tp);
+    return 0;
+}
+
+static int
+h_node_security_model(struct qd_call *call, const void *a, void *r,
+                      struct qd_err *err)
+{
+    struct qd_w_sec_model *ret = r;
+    struct qd_sec_model m = { 0 };
+
+    DRV_OP(node_get_security_model) {
+        if (call->conn->drv->node_get_security_model(call->conn, &m, err) < 0)
+            return -1;
+    }
+    /* char<> arrays carry the trailing NUL, as libvirt sends them; an
+     * empty string is one NUL */
+    if (!m.model)
+        m.model = qd_strdup("");
+    if (!m.doi)
+        m.doi = qd_strdup("");
+    ret->model.len = (uint32_t) strlen(m.model) + 1;
+    ret->model.data = (uint8_t *) m.model;
+    ret->doi.len = (uint32_t) strlen(m.doi) + 1;
+    ret->doi.data = (uint8_t *) m.doi;
+    return 0;
+}
+
+/* ---- domains ----------------------------------------------------------- */
+
+static int
+h_num_of_domains(struct qd_call *call, const void *a, void *r,
+                 struct qd_err *err)
+{
+    struct qd_w_int *ret = r;
+    int n;
+
+    DRV_OP(num_of_domains) {
+        if ((n = call->conn->drv->num_of_domains(call->conn,
+                                                 call->proc->num == 51,
+                                                 err)) < 0)
+            return -1;
+    }
+    ret->v = n;
+    return 0;
+}
+
+static int
+h_list_domains(struct qd_call *call, const void *a, void *r,
+               struct qd_err *err)
+{
+    const struct qd_w_int *args = a;
+    struct qd_w_int_list *ret = r;
+    int32_t *ids;
+    int n;
+
+    if (args->v < 0 || (uint32_t) args->v > QD_DOMAIN_LIST_MAX)
+        return qd_err_report(err, QD_ERR_RPC, QD_FROM_RPC, "%s",
+                             "maxids > REMOTE_DOMAIN_LIST_MAX");
+    DRV_OP(list_domain_ids) {
+        ids = qd_calloc(args->v ? args->v : 1, sizeof(*ids));
+        if ((n = call->conn->drv->list_domain_ids(call->conn, args->v, ids,
+                                                  err)) < 0) {
+            free(ids);
+            return -1;
+        }
+    }
+    ret->ids.n = (uint32_t) n;
+    ret->ids.items = ids;
+    return 0;
+}
+
+static int
+h_list_defined_domains(struct qd_call *call, const void *a, void *r,
+                       struct qd_err *err)
+{
+    const struct qd_w_int *args = a;
+    struct qd_w_string_list *ret = r;
+    char **names;
+    int n;
+
+    if (args->v < 0 || (uint32_t) args->v > QD_DOMAIN_LIST_MAX)
+        return qd_err_report(err, QD_ERR_RPC, QD_FROM_RPC, "%s",
+                             "maxnames > REMOTE_DOMAIN_LIST_MAX");
+    DRV_OP(list_defined_domains) {
+        names = qd_calloc(args->v ? args->v : 1, sizeof(*names));
+        if ((n = call->conn->drv->list_defined_domains(call->conn, args->v,
+                                                       names, err)) < 0) {
+            free(names);
+            return -1;
+        }
+    }
+    ret->names.n = (uint32_t) n;
+    ret->names.items = names;
+    return 0;
+}
+
+static int
+h_lookup_by_id(struct qd_call *call, const void *a, void *r,
+               struct qd_err *err)
+{
+    const struct qd_w_int *args = a;
+
+    DRV_OP(domain_lookup_by_id) {
+        return call->conn->drv->domain_lookup_by_id(call->conn, args->v, r,
+                                                    err);
+    }
+}
+
+/* CREATE_WITH_FLAGS returns the domain (with its new id) */
+static int
+h_domain_create_flags(struct qd_call *call, const void *a, void *r,
+                      struct qd_err *err)
+{
+    const struct qd_w_dom_flags *args = a;
+
+    DRV_OP(domain_create) {
+        return call->conn->drv->domain_create(call->conn, &args->dom,
+                                              args->flags, r, err);
+    }
+}
+
+static int
+h_domain_create(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+    struct qd_dom_ref out = { 0 };
+    int rc;
+
+    DRV_OP(domain_create) {
+        rc = call->conn->drv->domain_create(call->conn, &args->dom, 0, &out,
+                                            err);
+    }
+    qd_dom_ref_clear(&out);
+    return rc;
+}
+
+static int
+h_domain_get_info(struct qd_call *call, const void *a, void *r,
+                  struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+    struct qd_w_dom_info *ret = r;
+    struct qd_dom_info info = { 0 };
+
+    DRV_OP(domain_get_info) {
+        if (call->conn->drv->domain_get_info(call->conn, &args->dom, &info,
+                                             err) < 0)
+            return -1;
+    }
+    ret->state = info.state;
+    ret->max_mem = info.max_mem;
+    ret->memory = info.memory;
+    ret->nr_virt_cpu = info.nr_virt_cpu;
+    ret->cpu_time = info.cpu_time;
+    return 0;
+}
+
+static int
+h_domain_get_state(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    const struct qd_w_dom_flags *args = a;
+    struct qd_w_int_pair *ret = r;
+    int state, reason;
+
+    DRV_OP(domain_get_state) {
+        if (call->conn->drv->domain_get_state(call->conn, &args->dom,
+                                              args->flags, &state, &reason,
+                                              err) < 0)
+            return -1;
+    }
+    ret->a = state;
+    ret->b = reason;
+    return 0;
+}
+
+static bool
+is_readonly(const struct qd_call *call)
+{
+    bool ro;
+
+    pthread_mutex_lock(&call->client->lock);
+    ro = call->client->readonly;
+    pthread_mutex_unlock(&call->client->lock);
+    return ro;
+}
+
+static int
+h_domain_get_xml(struct qd_call *call, const void *a, void *r,
+                 struct qd_err *err)
+{
+    const struct qd_w_dom_flags *args = a;
+
+    /* libvirt-compat: read-only connections may not ask for secrets */
+    if ((args->flags & (VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_MIGRATABLE)) &&
+        is_readonly(call))
+        return qd_err_report(err, QD_ERR_OPERATION_DENIED, QD_FROM_DOMAIN,
+                             "%s", "virDomainGetXMLDesc with secure flag");
+    return h_obj_flags_string(call, a, r, err);
+}
+
+static int
+h_domain_get_vcpus_flags(struct qd_call *call, const void *a, void *r,
+                         struct qd_err *err)
+{
+    const struct qd_w_dom_flags *args = a;
+
+    if ((args->flags & VIR_DOMAIN_VCPU_GUEST) && is_readonly(call))
+        return qd_err_report(err, QD_ERR_OPERATION_DENIED, QD_FROM_DOMAIN,
+                             "%s", "virDomainGetVcpusFlags with 'guest' flag");
+    return h_dom_flags_int(call, a, r, err);
+}
+
+static int
+h_domain_set_memory(struct qd_call *call, const void *a, void *r,
+                    struct qd_err *err)
+{
+    const struct qd_w_dom_uhyper_flags *args = a;
+    int32_t num = call->proc->num;
+    /* SET_MAX_MEMORY (30) / SET_MEMORY (31) have no flags member: libvirt
+     * maps them to VIR_DOMAIN_MEM_MAXIMUM (4) and VIR_DOMAIN_AFFECT_LIVE */
+    uint32_t flags = num == 204 ? args->flags : num == 30 ? 4 : 1;
+
+    DRV_OP(domain_set_memory) {
+        return call->conn->drv->domain_set_memory(call->conn, &args->dom,
+                                                  args->v, flags,
+                                                  (flags & 4) != 0, err);
+    }
+}
+
+static int
+h_domain_get_max_memory(struct qd_call *call, const void *a, void *r,
+                        struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+
+    DRV_OP(domain_get_max_memory) {
+        return call->conn->drv->domain_get_max_memory(
+            call->conn, &args->dom, &((struct qd_w_uhyper *) r)->v, err);
+    }
+}
+
+static int
+h_domain_set_vcpus(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    const struct qd_w_dom_uint_flags *args = a;
+    uint32_t flags = call->proc->num == 199 ? args->flags : 1 /* LIVE */;
+
+    DRV_OP(domain_set_vcpus) {
+        return call->conn->drv->domain_set_vcpus(call->conn, &args->dom,
+                                                 args->v, flags, err);
+    }
+}
+
+static int
+h_domain_set_autostart(struct qd_call *call, const void *a, void *r,
+                       struct qd_err *err)
+{
+    const struct qd_w_dom_int *args = a;
+
+    DRV_OP(domain_set_autostart) {
+        return call->conn->drv->domain_set_autostart(call->conn, &args->dom,
+                                                     args->v != 0, err);
+    }
+}
+
+static int
+h_domain_sched_type(struct qd_call *call, const void *a, void *r,
+                    struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+    struct qd_w_string_int *ret = r;
+    int n = 0;
+
+    DRV_OP(domain_get_scheduler_type) {
+        if (!(ret->s = call->conn->drv->domain_get_scheduler_type(
+                  call->conn, &args->dom, &n, err)))
+            return -1;
+    }
+    ret->v = n;
+    return 0;
+}
+
+static int
+h_domain_sched_params(struct qd_call *call, const void *a, void *r,
+                      struct qd_err *err)
+{
+    /* both variants start with {dom; int nparams}; _FLAGS adds flags */
+    const struct qd_w_dom_int_flags *args = a;
+    struct qd_w_tparams *ret = r;
+    struct qd_tparams tp = { 0 };
+    uint32_t flags = call->proc->num == 223 ? args->flags : 0;
+
+    if (args->v < 0 || (uint32_t) args->v > QD_DOMAIN_SCHEDULER_PARAMETERS_MAX)
+        return qd_err_report(err, QD_ERR_RPC, QD_FROM_RPC, "%s",
+                             "nparams too large");
+    DRV_OP(domain_get_scheduler_params) {
+        if (call->conn->drv->domain_get_scheduler_params(
+                call->conn, &args->dom, flags, &tp, err) < 0)
+            return -1;
+    }
+    if (tp.n > (uint32_t) args->v) {
+        struct qd_tparams extra = { tp.n - (uint32_t) args->v,
+                                    tp.items + args->v };
+
+        qd_tparams_clear(&extra);   /* frees the fields past nparams */
+        tp.n = (uint32_t) args->v;
+    }
+    ret->params.n = tp.n;
+    ret->params.items = tp.items;
+    return 0;
+}
+
+static int
+h_domain_security_label(struct qd_call *call, const void *a, void *r,
+                        struct qd_err *err)
+{
+    const struct qd_w_dom *args = a;
+    struct qd_w_sec_label *ret = r;
+    struct qd_sec_label l = { 0 };
+
+    DRV_OP(domain_get_security_label) {
+        if (call->conn->drv->domain_get_security_label(call->conn, &args->dom,
+                                                       &l, err) < 0)
+            return -1;
+    }
+    if (!l.label)
+        l.label = qd_strdup("");
+    ret->label.len = (uint32_t) strlen(l.label) + 1;
+    ret->label.data = (uint8_t *) l.label;
+    ret->enforcing = l.enforcing;
+    return 0;
+}
+
+static int
+h_domain_get_messages(struct qd_call *call, const void *a, void *r,
+                      struct qd_err *err)
+{
+    const struct qd_w_dom_flags *args = a;
+    struct qd_w_string_list *ret = r;
+    char **msgs = NULL;
+    uint32_t n = 0;
+
+    DRV_OP(domain_get_messages) {
+        if (call->conn->drv->domain_get_messages(call->conn, &args->dom,
+                                                 args->flags, &msgs, &n,
+                                                 err) < 0)
+            return -1;
+    }
+    ret->names.n = n;
+    ret->names.items = msgs;
+    return 0;
+}
+
+static int
+h_domain_get_metadata(struct qd_call *call, const void *a, void *r,
+                      struct qd_err *err)
+{
+    const struct qd_w_get_metadata_args *args = a;
+    struct qd_w_string *ret = r;
+
+    DRV_OP(domain_get_metadata) {
+        ret->s = call->conn->drv->domain_get_metadata(
+            call->conn, &args->dom, args->type, args->uri, args->flags, err);
+    }
+    return ret->s ? 0 : -1;
+}
+
+static int
+h_domain_set_metadata(struct qd_call *call, const void *a, void *r,
+                      struct qd_err *err)
+{
+    const struct qd_w_set_metadata_args *args = a;
+
+    DRV_OP(domain_set_metadata) {
+        return call->conn->drv->domain_set_metadata(
+            call->conn, &args->dom, args->type, args->metadata, args->key,
+            args->uri, args->flags, err);
+    }
+}
+
+static int
+h_all_domain_stats(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    const struct qd_w_stats_args *args = a;
+    struct qd_w_stats_ret *ret = r;
+    struct qd_dom_stats *recs = NULL;
+    uint32_t n = 0;
+
+    DRV_OP(get_all_domain_stats) {
+        if (call->conn->drv->get_all_domain_stats(
+                call->conn, args->doms.items, args->doms.n, args->stats,
+                args->flags, &recs, &n, err) < 0)
+            return -1;
+    }
+    /* struct qd_dom_stats has the record's wire layout */
+    ret->records.n = n;
+    ret->records.items = recs;
+    return 0;
+}
+
+/* ---- secrets: libvirt's test driver has no secret driver --------------- */
+
+static int
+h_no_secret_driver(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    return unsupported(call, err);
+}
+
+/* ---- storage / node devices with special shapes ------------------------ */
+
+typedef int (*pool_name_vol_fn)(struct qd_conn *, const struct qd_pool_ref *,
+                                const char *, struct qd_vol_ref *,
+                                struct qd_err *);
+
+static int
+h_vol_lookup_by_name(struct qd_call *call, const void *a, void *r,
+                     struct qd_err *err)
+{
+    const struct qd_w_pool_string *args = a;
+
+    DRV_OP(vol_lookup_by_name) {
+        return call->conn->drv->vol_lookup_by_name(call->conn, &args->pool,
+                                                   args->s, r, err);
+    }
+}
+
+static int
+h_vol_create_xml(struct qd_call *call, const void *a, void *r,
+                 struct qd_err *err)
+{
+    const struct qd_w_pool_string_flags *args = a;
+
+    DRV_OP(vol_create_xml) {
+        return call->conn->drv->vol_create_xml(call->conn, &args->pool,
+                                               args->s, args->flags, r, err);
+    }
+}
+
+static int
+h_pool_get_info(struct qd_call *call, const void *a, void *r,
+                struct qd_err *err)
+{
+    const struct qd_w_pool *args = a;
+    struct qd_w_pool_info *ret = r;
+    struct qd_pool_info info = { 0 };
+
+    DRV_OP(pool_get_info) {
+        if (call->conn->drv->pool_get_info(call->conn, &args->pool, &info,
+                                           err) < 0)
+            return -1;
+    }
+    ret->state = info.state;
+    ret->capacity = info.capacity;
+    ret->allocation = info.allocation;
+    ret->available = info.available;
+    return 0;
+}
+
+static int
+h_pool_list_volumes(struct qd_call *call, const void *a, void *r,
+                    struct qd_err *err)
+{
+    /* {pool; int need_results; uint flags} */
+    const struct { struct qd_pool_ref pool; int32_t need; uint32_t flags; }
+        *args = a;
+    struct any_list *ret = r;
+    struct qd_list l = { 0 };
+
+    DRV_OP(pool_list_all_volumes) {
+        if (call->conn->drv->pool_list_all_volumes(call->conn, &args->pool,
+                                                   args->flags, &l, err) < 0)
+            return -1;
+    }
+    ret->ret = l.n;
+    ret->items.n = l.n;
+    ret->items.items = l.items;
+    if (!args->need) {
+        struct qd_xdr_array tmp = ret->items;
+
+        ret->items.n = 0;
+        ret->items.items = NULL;
+        qd_xdr_free(call->proc->ret, &(struct any_list) { tmp, 0 });
+    }
+    return 0;
+}
+
+static int
+h_vol_get_info(struct qd_call *call, const void *a, void *r,
+               struct qd_err *err)
+{
+    const struct qd_w_vol_flags *args = a;
+    struct qd_w_vol_info *ret = r;
+    struct qd_vol_info info = { 0 };
+    uint32_t flags = call->proc->num == 378 ? args->flags : 0;
+
+    DRV_OP(vol_get_info) {
+        if (call->conn->drv->vol_get_info(call->conn, &args->vol, flags, &info,
+                                          err) < 0)
+            return -1;
+    }
+    ret->type = info.type;
+    ret->capacity = info.capacity;
+    ret->allocation = info.allocation;
+    return 0;
+}
+
+static int
+h_nodedev_get_parent(struct qd_call *call, const void *a, void *r,
+                     struct qd_err *err)
+{
+    const struct qd_w_string *args = a;
+    struct qd_w_opt_string *ret = r;
+    struct qd_nodedev_ref dev = { .name = args->s };
+
+    DRV_OP(nodedev_get_parent) {
+        return call->conn->drv->nodedev_get_parent(call->conn, &dev, &ret->s,
+                                                   err);
+    }
+}
+
+static int
+h_nodedev_caps(struct qd_call *call, const void *a, void *r,
+               struct qd_err *err)
+{
+    const struct qd_w_string_maxnames *args = a;
+    struct qd_nodedev_ref dev = { .name = args->s };
+    char **caps = NULL;
+    uint32_t n = 0, i;
+
+    DRV_OP(nodedev_list_caps) {
+        if (call->conn->drv->nodedev_list_caps(call->conn, &dev, &caps, &n,
+                                               err) < 0)
+            return -1;
+    }
+    if (call->proc->num == 116) {          /* NUM_OF_CAPS */
+        ((struct qd_w_int *) r)->v = (int32_t) n;
+        for (i = 0; i < n; i++)
+            free(caps[i]);
+        free(caps);
+        return 0;
+    }
+    if (args->max >= 0 && n > (uint32_t) args->max) {
+        for (i = (uint32_t) args->max; i < n; i++)
+            free(caps[i]);
+        n = (uint32_t) args->max;
+    }
+    ((struct qd_w_string_list *) r)->names.n = n;
+    ((struct qd_w_string_list *) r)->names.items = caps;
+    return 0;
+}
+
+/* ---- the table --------------------------------------------------------- */
+
+#define SLOT(op) offsetof(struct qd_driver, op)
+
+/* Sorted by number (tests/unit/test_proc_tables.c checks it). Flags and
+ * API names follow libvirt's @priority and read-only rules (procedures.tsv
+ * in the protocol notes). */
+static const struct qd_proc remote_procs[] = {
+    { 1, "ConnectOpen", &qd_t_open_args, NULL, h_connect_open, QD_PROC_PRIO | QD_PROC_RO | QD_PROC_NOCONN, NULL, 0 },
+    { 2, "ConnectClose", NULL, NULL, h_connect_close, QD_PROC_PRIO | QD_PROC_RO | QD_PROC_NOCONN, NULL, 0 },
+    { 3, "ConnectGetType", NULL, &qd_t_string, h_get_type, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetType", 0 },
+    { 4, "ConnectGetVersion", NULL, &qd_t_uhyper, h_u64, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetVersion", SLOT(get_version) },
+    { 5, "ConnectGetMaxVcpus", &qd_t_opt_string, &qd_t_int, h_get_max_vcpus, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetMaxVcpus", 0 },
+    { 6, "NodeGetInfo", NULL, &qd_t_node_info, h_node_get_info, QD_PROC_PRIO | QD_PROC_RO, "virNodeGetInfo", 0 },
+    { 7, "ConnectGetCapabilities", NULL, &qd_t_string, h_string, QD_PROC_RO, "virConnectGetCapabilities", SLOT(get_capabilities) },
+    { 9, "DomainCreate", &qd_t_dom, NULL, h_domain_create, 0, "virDomainCreate", 0 },
+    { 10, "DomainCreateXML", &qd_t_string_flags, &qd_t_dom, h_xml_flags_obj, 0, "virDomainCreateXML", SLOT(domain_create_xml) },
+    { 11, "DomainDefineXML", &qd_t_string, &qd_t_dom, h_xml_obj, QD_PROC_PRIO, "virDomainDefineXML", SLOT(domain_define_xml) },
+    { 12, "DomainDestroy", &qd_t_dom, NULL, h_dom_noflags_void, QD_PROC_PRIO, "virDomainDestroy", SLOT(domain_destroy) },
+    { 14, "DomainGetXMLDesc", &qd_t_dom_flags, &qd_t_string, h_domain_get_xml, QD_PROC_RO, "virDomainGetXMLDesc", SLOT(domain_get_xml) },
+    { 15, "DomainGetAutostart", &qd_t_dom, &qd_t_int, h_dom_int, QD_PROC_PRIO | QD_PROC_RO, "virDomainGetAutostart", SLOT(domain_get_autostart) },
+    { 16, "DomainGetInfo", &qd_t_dom, &qd_t_dom_info, h_domain_get_info, QD_PROC_RO, "virDomainGetInfo", 0 },
+    { 17, "DomainGetMaxMemory", &qd_t_dom, &qd_t_uhyper, h_domain_get_max_memory, QD_PROC_PRIO | QD_PROC_RO, "virDomainGetMaxMemory", 0 },
+    { 18, "DomainGetMaxVcpus", &qd_t_dom, &qd_t_int, h_dom_int, QD_PROC_PRIO | QD_PROC_RO, "virDomainGetMaxVcpus", SLOT(domain_get_max_vcpus) },
+    { 19, "DomainGetOSType", &qd_t_dom, &qd_t_string, h_dom_string, QD_PROC_PRIO | QD_PROC_RO, "virDomainGetOSType", SLOT(domain_get_os_type) },
+    { 21, "ConnectListDefinedDomains", &qd_t_int, &qd_t_string_list, h_list_defined_domains, QD_PROC_PRIO | QD_PROC_RO, "virConnectListDefinedDomains", 0 },
+    { 22, "DomainLookupByID", &qd_t_int, &qd_t_dom, h_lookup_by_id, QD_PROC_PRIO | QD_PROC_RO, "virDomainLookupByID", 0 },
+    { 23, "DomainLookupByName", &qd_t_string, &qd_t_dom, h_name_dom, QD_PROC_PRIO | QD_PROC_RO, "virDomainLookupByName", SLOT(domain_lookup_by_name) },
+    { 24, "DomainLookupByUUID", &qd_t_uuid, &qd_t_dom, h_uuid_dom, QD_PROC_PRIO | QD_PROC_RO, "virDomainLookupByUUID", SLOT(domain_lookup_by_uuid) },
+    { 25, "ConnectNumOfDefinedDomains", NULL, &qd_t_int, h_num_of_domains, QD_PROC_PRIO | QD_PROC_RO, "virConnectNumOfDefinedDomains", 0 },
+    { 27, "DomainReboot", &qd_t_dom_flags, NULL, h_dom_flags_void, 0, "virDomainReboot", SLOT(domain_reboot) },
+    { 28, "DomainResume", &qd_t_dom, NULL, h_dom_void, 0, "virDomainResume", SLOT(domain_resume) },
+    { 29, "DomainSetAutostart", &qd_t_dom_int, NULL, h_domain_set_autostart, QD_PROC_PRIO, "virDomainSetAutostart", 0 },
+    { 30, "DomainSetMaxMemory", &qd_t_dom_uhyper, NULL, h_domain_set_memory, QD_PROC_PRIO, "virDomainSetMaxMemory", 0 },
+    { 31, "DomainSetMemory", &qd_t_dom_uhyper, NULL, h_domain_set_memory, 0, "virDomainSetMemory", 0 },
+    { 32, "DomainSetVcpus", &qd_t_dom_uint, NULL, h_domain_set_vcpus, 0, "virDomainSetVcpus", 0 },
+    { 33, "DomainShutdown", &qd_t_dom, NULL, h_dom_noflags_void, 0, "virDomainShutdown", SLOT(domain_shutdown) },
+    { 34, "DomainSuspend", &qd_t_dom, NULL, h_dom_void, 0, "virDomainSuspend", SLOT(domain_suspend) },
+    { 35, "DomainUndefine", &qd_t_dom, NULL, h_dom_noflags_void, QD_PROC_PRIO, "virDomainUndefine", SLOT(domain_undefine) },
+    { 37, "ConnectListDomains", &qd_t_int, &qd_t_int_list, h_list_domains, QD_PROC_PRIO | QD_PROC_RO, "virConnectListDomains", 0 },
+    { 39, "NetworkCreate", &qd_t_net, NULL, h_obj_void, 0, "virNetworkCreate", SLOT(network_create) },
+    { 40, "NetworkCreateXML", &qd_t_string, &qd_t_net, h_xml_obj, 0, "virNetworkCreateXML", SLOT(network_create_xml) },
+    { 41, "NetworkDefineXML", &qd_t_string, &qd_t_net, h_xml_obj, QD_PROC_PRIO, "virNetworkDefineXML", SLOT(network_define_xml) },
+    { 42, "NetworkDestroy", &qd_t_net, NULL, h_obj_void, QD_PROC_PRIO, "virNetworkDestroy", SLOT(network_destroy) },
+    { 43, "NetworkGetXMLDesc", &qd_t_net_flags, &qd_t_string, h_obj_flags_string, QD_PROC_PRIO | QD_PROC_RO, "virNetworkGetXMLDesc", SLOT(network_get_xml) },
+    { 44, "NetworkGetAutostart", &qd_t_net, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virNetworkGetAutostart", SLOT(network_get_autostart) },
+    { 45, "NetworkGetBridgeName", &qd_t_net, &qd_t_string, h_obj_string, QD_PROC_PRIO | QD_PROC_RO, "virNetworkGetBridgeName", SLOT(network_get_bridge_name) },
+    { 46, "NetworkLookupByName", &qd_t_string, &qd_t_net, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virNetworkLookupByName", SLOT(network_lookup_by_name) },
+    { 47, "NetworkLookupByUUID", &qd_t_uuid, &qd_t_net, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virNetworkLookupByUUID", SLOT(network_lookup_by_uuid) },
+    { 48, "NetworkSetAutostart", &qd_t_net_int, NULL, h_obj_bool_void, QD_PROC_PRIO, "virNetworkSetAutostart", SLOT(network_set_autostart) },
+    { 49, "NetworkUndefine", &qd_t_net, NULL, h_obj_void, QD_PROC_PRIO, "virNetworkUndefine", SLOT(network_undefine) },
+    { 51, "ConnectNumOfDomains", NULL, &qd_t_int, h_num_of_domains, QD_PROC_PRIO | QD_PROC_RO, "virConnectNumOfDomains", 0 },
+    { 56, "DomainGetSchedulerType", &qd_t_dom, &qd_t_string_int, h_domain_sched_type, QD_PROC_RO, "virDomainGetSchedulerType", 0 },
+    { 57, "DomainGetSchedulerParameters", &qd_t_dom_int, &qd_t_tparams, h_domain_sched_params, QD_PROC_RO, "virDomainGetSchedulerParameters", 0 },
+    { 59, "ConnectGetHostname", NULL, &qd_t_string, h_string, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetHostname", SLOT(get_hostname) },
+    { 60, "ConnectSupportsFeature", &qd_t_int, &qd_t_int, h_supports_feature, QD_PROC_PRIO | QD_PROC_RO | QD_PROC_NOCONN, "virConnectSupportsFeature", 0 },
+    { 66, "AuthList", NULL, &qd_t_auth_list, h_auth_list, QD_PROC_PRIO | QD_PROC_RO | QD_PROC_NOCONN, NULL, 0 },
+    { 76, "StoragePoolCreateXML", &qd_t_string_flags, &qd_t_pool, h_xml_flags_obj, 0, "virStoragePoolCreateXML", SLOT(pool_create_xml) },
+    { 77, "StoragePoolDefineXML", &qd_t_string_flags, &qd_t_pool, h_xml_flags_obj, QD_PROC_PRIO, "virStoragePoolDefineXML", SLOT(pool_define_xml) },
+    { 78, "StoragePoolCreate", &qd_t_pool_flags, NULL, h_obj_flags_void, 0, "virStoragePoolCreate", SLOT(pool_create) },
+    { 79, "StoragePoolBuild", &qd_t_pool_flags, NULL, h_obj_flags_void, 0, "virStoragePoolBuild", SLOT(pool_build) },
+    { 80, "StoragePoolDestroy", &qd_t_pool, NULL, h_obj_void, QD_PROC_PRIO, "virStoragePoolDestroy", SLOT(pool_destroy) },
+    { 81, "StoragePoolDelete", &qd_t_pool_flags, NULL, h_obj_flags_void, 0, "virStoragePoolDelete", SLOT(pool_delete) },
+    { 82, "StoragePoolUndefine", &qd_t_pool, NULL, h_obj_void, QD_PROC_PRIO, "virStoragePoolUndefine", SLOT(pool_undefine) },
+    { 83, "StoragePoolRefresh", &qd_t_pool_flags, NULL, h_obj_flags_void, 0, "virStoragePoolRefresh", SLOT(pool_refresh) },
+    { 84, "StoragePoolLookupByName", &qd_t_string, &qd_t_pool, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolLookupByName", SLOT(pool_lookup_by_name) },
+    { 85, "StoragePoolLookupByUUID", &qd_t_uuid, &qd_t_pool, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolLookupByUUID", SLOT(pool_lookup_by_uuid) },
+    { 86, "StoragePoolLookupByVolume", &qd_t_vol, &qd_t_pool, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolLookupByVolume", SLOT(pool_lookup_by_volume) },
+    { 87, "StoragePoolGetInfo", &qd_t_pool, &qd_t_pool_info, h_pool_get_info, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolGetInfo", 0 },
+    { 88, "StoragePoolGetXMLDesc", &qd_t_pool_flags, &qd_t_string, h_obj_flags_string, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolGetXMLDesc", SLOT(pool_get_xml) },
+    { 89, "StoragePoolGetAutostart", &qd_t_pool, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolGetAutostart", SLOT(pool_get_autostart) },
+    { 90, "StoragePoolSetAutostart", &qd_t_pool_int, NULL, h_obj_bool_void, QD_PROC_PRIO, "virStoragePoolSetAutostart", SLOT(pool_set_autostart) },
+    { 91, "StoragePoolNumOfVolumes", &qd_t_pool, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolNumOfVolumes", SLOT(pool_num_of_volumes) },
+    { 93, "StorageVolCreateXML", &qd_t_pool_string_flags, &qd_t_vol, h_vol_create_xml, 0, "virStorageVolCreateXML", 0 },
+    { 94, "StorageVolDelete", &qd_t_vol_flags, NULL, h_obj_flags_void, 0, "virStorageVolDelete", SLOT(vol_delete) },
+    { 95, "StorageVolLookupByName", &qd_t_pool_string, &qd_t_vol, h_vol_lookup_by_name, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolLookupByName", 0 },
+    { 96, "StorageVolLookupByKey", &qd_t_string, &qd_t_vol, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolLookupByKey", SLOT(vol_lookup_by_key) },
+    { 97, "StorageVolLookupByPath", &qd_t_string, &qd_t_vol, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolLookupByPath", SLOT(vol_lookup_by_path) },
+    { 98, "StorageVolGetInfo", &qd_t_vol, &qd_t_vol_info, h_vol_get_info, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolGetInfo", 0 },
+    { 99, "StorageVolGetXMLDesc", &qd_t_vol_flags, &qd_t_string, h_obj_flags_string, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolGetXMLDesc", SLOT(vol_get_xml) },
+    { 100, "StorageVolGetPath", &qd_t_vol, &qd_t_string, h_obj_string, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolGetPath", SLOT(vol_get_path) },
+    { 101, "NodeGetCellsFreeMemory", &qd_t_int_pair, &qd_t_uhyper_list, h_node_cells_free, QD_PROC_PRIO | QD_PROC_RO, "virNodeGetCellsFreeMemory", 0 },
+    { 102, "NodeGetFreeMemory", NULL, &qd_t_uhyper, h_u64, QD_PROC_PRIO | QD_PROC_RO, "virNodeGetFreeMemory", SLOT(node_get_free_memory) },
+    { 110, "ConnectGetURI", NULL, &qd_t_string, h_get_uri, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetURI", 0 },
+    { 113, "NodeDeviceLookupByName", &qd_t_string, &qd_t_string, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virNodeDeviceLookupByName", SLOT(nodedev_lookup_by_name) },
+    { 114, "NodeDeviceGetXMLDesc", &qd_t_string_flags, &qd_t_string, h_obj_flags_string, QD_PROC_RO, "virNodeDeviceGetXMLDesc", SLOT(nodedev_get_xml) },
+    { 115, "NodeDeviceGetParent", &qd_t_string, &qd_t_opt_string, h_nodedev_get_parent, QD_PROC_PRIO | QD_PROC_RO, "virNodeDeviceLookupByName", 0 },
+    { 116, "NodeDeviceNumOfCaps", &qd_t_string, &qd_t_int, h_nodedev_caps, QD_PROC_PRIO | QD_PROC_RO, "virNodeDeviceNumOfCaps", 0 },
+    { 117, "NodeDeviceListCaps", &qd_t_string_maxnames, &qd_t_string_list, h_nodedev_caps, QD_PROC_PRIO | QD_PROC_RO, "virNodeDeviceListCaps", 0 },
+    { 121, "DomainGetSecurityLabel", &qd_t_dom, &qd_t_sec_label, h_domain_security_label, QD_PROC_PRIO | QD_PROC_RO, "virDomainGetSecurityLabel", 0 },
+    { 122, "NodeGetSecurityModel", NULL, &qd_t_sec_model, h_node_security_model, QD_PROC_PRIO | QD_PROC_RO, "virNodeGetSecurityModel", 0 },
+    { 128, "InterfaceLookupByName", &qd_t_string, &qd_t_iface, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virInterfaceLookupByName", SLOT(iface_lookup_by_name) },
+    { 129, "InterfaceLookupByMACString", &qd_t_string, &qd_t_iface, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virInterfaceLookupByMACString", SLOT(iface_lookup_by_mac) },
+    { 130, "InterfaceGetXMLDesc", &qd_t_iface_flags, &qd_t_string, h_obj_flags_string, QD_PROC_RO, "virInterfaceGetXMLDesc", SLOT(iface_get_xml) },
+    { 139, "ConnectNumOfSecrets", NULL, &qd_t_int, h_no_secret_driver, QD_PROC_PRIO | QD_PROC_RO, "virConnectNumOfSecrets", 0 },
+    { 149, "ConnectIsSecure", NULL, &qd_t_int, h_is_secure, QD_PROC_PRIO | QD_PROC_RO, "virConnectIsSecure", 0 },
+    { 150, "DomainIsActive", &qd_t_dom, &qd_t_int, h_dom_int, QD_PROC_PRIO | QD_PROC_RO, "virDomainIsActive", SLOT(domain_is_active) },
+    { 151, "DomainIsPersistent", &qd_t_dom, &qd_t_int, h_dom_int, QD_PROC_PRIO | QD_PROC_RO, "virDomainIsPersistent", SLOT(domain_is_persistent) },
+    { 152, "NetworkIsActive", &qd_t_net, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virNetworkIsActive", SLOT(network_is_active) },
+    { 153, "NetworkIsPersistent", &qd_t_net, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virNetworkIsPersistent", SLOT(network_is_persistent) },
+    { 154, "StoragePoolIsActive", &qd_t_pool, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolIsActive", SLOT(pool_is_active) },
+    { 155, "StoragePoolIsPersistent", &qd_t_pool, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolIsPersistent", SLOT(pool_is_persistent) },
+    { 156, "InterfaceIsActive", &qd_t_iface, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virInterfaceIsActive", SLOT(iface_is_active) },
+    { 157, "ConnectGetLibVersion", NULL, &qd_t_uhyper, h_lib_version, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetLibVersion", 0 },
+    { 183, "DomainHasManagedSaveImage", &qd_t_dom_flags, &qd_t_int, h_dom_flags_int, QD_PROC_RO, "virDomainHasManagedSaveImage", SLOT(domain_has_managed_save) },
+    { 187, "DomainSnapshotNum", &qd_t_dom_flags, &qd_t_int, h_dom_flags_int, QD_PROC_PRIO | QD_PROC_RO, "virDomainSnapshotNum", SLOT(domain_snapshot_num) },
+    { 196, "DomainCreateWithFlags", &qd_t_dom_flags, &qd_t_dom, h_domain_create_flags, 0, "virDomainCreateWithFlags", 0 },
+    { 199, "DomainSetVcpusFlags", &qd_t_dom_uint_flags, NULL, h_domain_set_vcpus, 0, "virDomainSetVcpusFlags", 0 },
+    { 200, "DomainGetVcpusFlags", &qd_t_dom_flags, &qd_t_int, h_domain_get_vcpus_flags, QD_PROC_RO, "virDomainGetVcpusFlags", SLOT(domain_get_vcpus_flags) },
+    { 202, "DomainIsUpdated", &qd_t_dom, &qd_t_int, h_dom_int, QD_PROC_PRIO | QD_PROC_RO, "virDomainIsUpdated", SLOT(domain_is_updated) },
+    { 203, "ConnectGetSysinfo", &qd_t_flags, &qd_t_string, h_flags_string, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetSysinfo", SLOT(get_sysinfo) },
+    { 204, "DomainSetMemoryFlags", &qd_t_dom_uhyper_flags, NULL, h_domain_set_memory, 0, "virDomainSetMemoryFlags", 0 },
+    { 212, "DomainGetState", &qd_t_dom_flags, &qd_t_int_pair, h_domain_get_state, QD_PROC_PRIO | QD_PROC_RO, "virDomainGetState", 0 },
+    { 223, "DomainGetSchedulerParametersFlags", &qd_t_dom_int_flags, &qd_t_tparams, h_domain_sched_params, QD_PROC_RO, "virDomainGetSchedulerParametersFlags", 0 },
+    { 227, "NodeGetCPUStats", &qd_t_node_stats_args, &qd_t_node_stats, h_node_stats, QD_PROC_PRIO | QD_PROC_RO, "virNodeGetCPUStats", SLOT(node_get_cpu_stats) },
+    { 228, "NodeGetMemoryStats", &qd_t_node_mem_stats_args, &qd_t_node_stats, h_node_stats, QD_PROC_PRIO | QD_PROC_RO, "virNodeGetMemoryStats", SLOT(node_get_memory_stats) },
+    { 231, "DomainUndefineFlags", &qd_t_dom_flags, NULL, h_dom_flags_void, QD_PROC_PRIO, "virDomainUndefineFlags", SLOT(domain_undefine) },
+    { 234, "DomainDestroyFlags", &qd_t_dom_flags, NULL, h_dom_flags_void, QD_PROC_PRIO, "virDomainDestroyFlags", SLOT(domain_destroy) },
+    { 245, "DomainReset", &qd_t_dom_flags, NULL, h_dom_flags_void, 0, "virDomainReset", SLOT(domain_reset) },
+    { 258, "DomainShutdownFlags", &qd_t_dom_flags, NULL, h_dom_flags_void, 0, "virDomainShutdownFlags", SLOT(domain_shutdown) },
+    { 264, "DomainSetMetadata", &qd_t_set_metadata_args, NULL, h_domain_set_metadata, 0, "virDomainSetMetadata", 0 },
+    { 265, "DomainGetMetadata", &qd_t_get_metadata_args, &qd_t_string, h_domain_get_metadata, QD_PROC_RO, "virDomainGetMetadata", 0 },
+    { 273, "ConnectListAllDomains", &qd_t_list_args, &qd_t_dom_list, h_list_all, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllDomains", SLOT(list_all_domains) },
+    { 281, "ConnectListAllStoragePools", &qd_t_list_args, &qd_t_pool_list, h_list_all, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllStoragePools", SLOT(list_all_pools) },
+    { 282, "StoragePoolListAllVolumes", &qd_t_pool_list_args, &qd_t_vol_list, h_pool_list_volumes, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolListAllVolumes", 0 },
+    { 283, "ConnectListAllNetworks", &qd_t_list_args, &qd_t_net_list, h_list_all, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllNetworks", SLOT(list_all_networks) },
+    { 284, "ConnectListAllInterfaces", &qd_t_list_args, &qd_t_iface_list, h_list_all, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllInterfaces", SLOT(list_all_interfaces) },
+    { 285, "ConnectListAllNodeDevices", &qd_t_list_args, &qd_t_nodedev_list, h_list_all, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllNodeDevices", SLOT(list_all_node_devices) },
+    { 287, "ConnectListAllSecrets", &qd_t_list_args, NULL, h_no_secret_driver, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllSecrets", 0 },
+    { 344, "ConnectGetAllDomainStats", &qd_t_stats_args, &qd_t_stats_ret, h_all_domain_stats, QD_PROC_RO, "virDomainListGetStats", 0 },
+    { 350, "DomainDefineXMLFlags", &qd_t_string_flags, &qd_t_dom, h_xml_flags_obj, QD_PROC_PRIO, "virDomainDefineXMLFlags", SLOT(domain_define_xml) },
+    { 360, "ConnectRegisterCloseCallback", NULL, NULL, h_register_close_cb, QD_PROC_PRIO | QD_PROC_RO, "virConnectRegisterCloseCallback", 0 },
+    { 361, "ConnectUnregisterCloseCallback", NULL, NULL, h_register_close_cb, QD_PROC_PRIO | QD_PROC_RO, "virConnectUnregisterCloseCallback", 0 },
+    { 378, "StorageVolGetInfoFlags", &qd_t_vol_flags, &qd_t_vol_info, h_vol_get_info, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolGetInfoFlags", 0 },
+    { 426, "DomainGetMessages", &qd_t_dom_flags, &qd_t_string_list, h_domain_get_messages, QD_PROC_RO, "virDomainGetMessages", 0 },
+};
+
+const struct qd_program qd_program_remote = {
+    QD_PROG_REMOTE, QD_PROG_VERSION, remote_procs, QD_ARRAY_SIZE(remote_procs),
+};

@@ -1,0 +1,424 @@
+/* Listeners, accept, the client list, hand-off to workers, keepalive
+ * ticks and the orderly shutdown. */
+#define QD_LOG_MODULE "rpc.server"
+
+#include "rpc/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "loop/loop.h"
+#include "rpc/client.h"
+#include "rpc/dispatch.h"
+#include "rpc/wire.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define SERVER_RDBUF_SIZE (256 * 1024)
+
+struct call_job {
+    struct qd_client *client;
+    struct qd_msg *msg;
+};
+
+static void wake_hook(void *opaque);
+
+static void
+unref_job(void *data)
+{
+    qd_client_unref(data);
+}
+static void keepalive_timer(struct qd_loop *loop, int id, void *opaque);
+
+struct qd_server *
+qd_server_new(const struct qd_server_limits *limits, struct qd_err *err)
+{
+    struct qd_server *srv = QD_NEW(struct qd_server);
+
+    pthread_mutex_init(&srv->lock, NULL);
+    pthread_mutex_init(&srv->dirty_lock, NULL);
+    srv->limits = *limits;
+    if (srv->limits.max_client_requests == 0)
+        srv->limits.max_client_requests = 1;
+    if (!(srv->loop = qd_loop_new(err))) {
+        free(srv);
+        return NULL;
+    }
+    srv->rdbuf_size = SERVER_RDBUF_SIZE;
+    srv->rdbuf = qd_malloc(srv->rdbuf_size);
+    srv->pool = qd_pool_new(limits->min_workers, limits->max_workers,
+                            limits->prio_workers);
+    srv->next_client_id = 1;
+    srv->shutdown_timer = -1;
+    qd_loop_set_wake_hook(srv->loop, wake_hook, srv);
+    srv->ka_timer = qd_loop_add_timer(srv->loop, 1000, keepalive_timer, srv);
+    return srv;
+}
+
+static void
+close_listeners(struct qd_server *srv)
+{
+    size_t i;
+
+    for (i = 0; i < srv->nlisteners; i++) {
+        struct qd_listener *l = &srv->listeners[i];
+
+        if (l->fd >= 0) {
+            qd_loop_del_fd(srv->loop, l->fd);
+            close(l->fd);
+            l->fd = -1;
+        }
+        if (l->path) {
+            (void) unlink(l->path);
+            free(l->path);
+            l->path = NULL;
+        }
+    }
+}
+
+void
+qd_server_free(struct qd_server *srv)
+{
+    if (!srv)
+        return;
+    close_listeners(srv);
+    while (srv->clients)
+        qd_client_close(srv->clients);
+    qd_pool_free(srv->pool);     /* runs the final unrefs, ends all calls */
+    srv->pool = NULL;
+    wake_hook(srv);              /* releases the dirty list's references */
+    free(srv->listeners);
+    free(srv->rdbuf);
+    qd_loop_free(srv->loop);
+    pthread_mutex_destroy(&srv->dirty_lock);
+    pthread_mutex_destroy(&srv->lock);
+    free(srv);
+}
+
+/* Loop thread: drop a reference; if it is the last, free on a worker (the
+ * final unref closes the driver connection, which is driver code). */
+static void
+unref_on_loop(struct qd_server *srv, struct qd_client *c)
+{
+    if (srv->pool && __atomic_load_n(&c->refs, __ATOMIC_ACQUIRE) == 1)
+        qd_pool_submit(srv->pool, unref_job, c, true);
+    else
+        qd_client_unref(c);
+}
+
+static void
+on_client_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
+{
+    struct qd_client *c = opaque;
+
+    /* the event may close @c; keep it alive until we are done with it */
+    qd_client_ref(c);
+    qd_client_on_event(c, events);
+    unref_on_loop(c->srv, c);
+}
+
+static void
+on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
+{
+    struct qd_listener *l = opaque;
+    struct qd_server *srv = l->srv;
+    int n;
+
+    for (n = 0; n < 64; n++) {
+        struct qd_client *c;
+        struct qd_err err = QD_ERR_INIT;
+        int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+        if (cfd < 0) {
+            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                QD_WARN("accept failed: %s", strerror(errno));
+            return;
+        }
+        c = qd_client_new(srv, l, cfd);
+        if (l->admin && c->uid != geteuid()) {
+            /* libvirt-compat: admin clients of another uid are dropped
+             * right after accept, with no message */
+            qd_client_unref(c);
+            continue;
+        }
+        pthread_mutex_lock(&srv->lock);
+        c->id = srv->next_client_id++;
+        if (srv->nclients >= srv->limits.max_clients)
+            c->reject = true;
+        c->next = srv->clients;
+        if (srv->clients)
+            srv->clients->prev = c;
+        srv->clients = c;
+        srv->nclients++;
+        pthread_mutex_unlock(&srv->lock);
+        if (c->reject)
+            QD_WARN("Too many active clients (%u), dropping connection from "
+                    "pid %d", srv->limits.max_clients, (int) c->pid);
+        c->interest = EPOLLIN;
+        if (qd_loop_add_fd(loop, cfd, EPOLLIN, on_client_fd, c, &err) < 0) {
+            QD_WARN("%s", err.message);
+            qd_err_clear(&err);
+            qd_client_close(c);
+        }
+        QD_DEBUG("client %llu: accepted uid %d pid %d%s",
+                 (unsigned long long) c->id, (int) c->uid, (int) c->pid,
+                 l->readonly ? " (read-only)" : "");
+    }
+}
+
+int
+qd_server_add_unix(struct qd_server *srv, const char *path, mode_t perms,
+                   gid_t group, bool readonly, bool admin, int auth,
+                   unsigned backlog, struct qd_err *err)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct qd_listener *l;
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path))
+        return qd_err_set(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC,
+                          "UNIX socket path '%s' too long (%zu bytes, "
+                          "at most %zu)", path, strlen(path),
+                          sizeof(sa.sun_path) - 1);
+    strcpy(sa.sun_path, path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                     0)) < 0)
+        return qd_err_sys(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, errno,
+                          "cannot create socket");
+    (void) unlink(path);
+    if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0) {
+        int e = errno;
+
+        close(fd);
+        return qd_err_sys(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, e,
+                          "cannot bind socket '%s'", path);
+    }
+    if (chmod(path, perms) < 0 ||
+        (group != (gid_t) -1 && chown(path, (uid_t) -1, group) < 0) ||
+        listen(fd, backlog ? (int) backlog : 1000) < 0) {
+        int e = errno;
+
+        close(fd);
+        (void) unlink(path);
+        return qd_err_sys(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, e,
+                          "cannot set up socket '%s'", path);
+    }
+    srv->listeners = qd_realloc(srv->listeners,
+                                (srv->nlisteners + 1) * sizeof(*l));
+    l = &srv->listeners[srv->nlisteners++];
+    *l = (struct qd_listener) {
+        .srv = srv, .fd = fd, .path = qd_strdup(path), .readonly = readonly,
+        .admin = admin, .auth = auth,
+    };
+    return 0;
+}
+
+void
+qd_server_run(struct qd_server *srv)
+{
+    size_t i;
+
+    /* Register listeners only now: the array no longer moves. */
+    for (i = 0; i < srv->nlisteners; i++) {
+        struct qd_err err = QD_ERR_INIT;
+
+        if (qd_loop_add_fd(srv->loop, srv->listeners[i].fd, EPOLLIN,
+                           on_listener_fd, &srv->listeners[i], &err) < 0) {
+            QD_ERROR("%s", err.message);
+            qd_err_clear(&err);
+        }
+    }
+    qd_loop_run(srv->loop);
+}
+
+void
+qd_server_mark_dirty(struct qd_server *srv, struct qd_client *c)
+{
+    bool wake = false;
+
+    pthread_mutex_lock(&srv->dirty_lock);
+    if (!c->dirty) {
+        c->dirty = true;
+        qd_client_ref(c);
+        wake = srv->dirty == NULL;   /* else a wake-up is already pending */
+        c->dirty_next = srv->dirty;
+        srv->dirty = c;
+    }
+    pthread_mutex_unlock(&srv->dirty_lock);
+    if (wake)
+        qd_loop_wake(srv->loop);
+}
+
+/* Loop thread, after every wake-up: flush the clients workers touched.
+ * A client stays marked until it is processed, so a worker that queues
+ * more output meanwhile does not relink it (its output is flushed here);
+ * once unmarked, new output relinks it onto the next batch. */
+static void
+wake_hook(void *opaque)
+{
+    struct qd_server *srv = opaque;
+    struct qd_client *c, *next;
+
+    pthread_mutex_lock(&srv->dirty_lock);
+    c = srv->dirty;
+    srv->dirty = NULL;
+    pthread_mutex_unlock(&srv->dirty_lock);
+    for (; c; c = next) {
+        pthread_mutex_lock(&srv->dirty_lock);
+        next = c->dirty_next;
+        c->dirty_next = NULL;
+        c->dirty = false;
+        pthread_mutex_unlock(&srv->dirty_lock);
+        qd_client_flush(c);
+        unref_on_loop(srv, c);
+    }
+}
+
+static void
+keepalive_timer(struct qd_loop *loop, int id, void *opaque)
+{
+    struct qd_server *srv = opaque;
+    int64_t now = qd_loop_now_ms();
+    struct qd_client *c, *next;
+
+    /* The list only changes on this thread, so no lock is needed to walk
+     * it here; a tick may close (and unlink) the current client. */
+    for (c = srv->clients; c; c = next) {
+        next = c->next;
+        qd_client_keepalive_tick(c, now);
+    }
+}
+
+static void
+call_job(void *data)
+{
+    struct call_job *job = data;
+    struct qd_msg *reply = qd_dispatch_call(job->client, job->msg);
+
+    reply->tracked = true;
+    qd_client_send(job->client, reply);
+    qd_msg_free(job->msg);
+    qd_client_unref(job->client);
+    free(job);
+}
+
+static void
+send_reject(struct qd_client *c, const struct qd_msg_header *h)
+{
+    struct qd_err err = QD_ERR_INIT;
+
+    qd_err_set(&err, QD_ERR_RPC, QD_FROM_RPC,
+               "Too many active clients (%u), dropping connection",
+               c->srv->limits.max_clients);
+    pthread_mutex_lock(&c->lock);
+    c->close_after_tx = true;
+    pthread_mutex_unlock(&c->lock);
+    qd_client_send(c, qd_msg_build_error(h, &err));
+    qd_err_clear(&err);
+}
+
+/* Keepalive is answered on the loop itself: it is cheap and must work
+ * while every worker is busy. */
+static void
+handle_keepalive(struct qd_client *c, const struct qd_msg_header *h)
+{
+    struct qd_msg_header pong = *h;
+
+    if (h->type != QD_MSG_MESSAGE || h->status != QD_STATUS_OK)
+        return;
+    if (h->proc == QD_KEEPALIVE_PING) {
+        pong.proc = QD_KEEPALIVE_PONG;
+        pong.serial = 0;
+        qd_client_send(c, qd_msg_build(&pong, NULL, NULL, NULL));
+    }
+    /* PONG: the read itself already reset the silence counter */
+}
+
+void
+qd_server_dispatch(struct qd_server *srv, struct qd_client *c,
+                   struct qd_msg *m)
+{
+    struct qd_err err = QD_ERR_INIT;
+    struct call_job *job;
+
+    if (qd_msg_decode_header(m->buf.data, m->buf.len, &m->hdr, &err) < 0) {
+        qd_err_clear(&err);
+        qd_msg_free(m);
+        qd_client_close(c);
+        return;
+    }
+    if (c->reject) {
+        if (m->hdr.type == QD_MSG_CALL)
+            send_reject(c, &m->hdr);
+        qd_msg_free(m);
+        return;
+    }
+    if (m->hdr.prog == QD_PROG_KEEPALIVE && m->hdr.type == QD_MSG_MESSAGE) {
+        handle_keepalive(c, &m->hdr);
+        qd_msg_free(m);
+        return;
+    }
+    if (m->hdr.type != QD_MSG_CALL && m->hdr.type != QD_MSG_CALL_WITH_FDS) {
+        /* libvirt-compat: REPLYs, stray MESSAGEs and STREAM packets for no
+         * open stream are dropped silently */
+        QD_DEBUG("client %llu: ignoring message type %u proc %d",
+                 (unsigned long long) c->id, m->hdr.type, m->hdr.proc);
+        qd_msg_free(m);
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    c->nrequests++;
+    pthread_mutex_unlock(&c->lock);
+    job = QD_NEW(struct call_job);
+    job->client = qd_client_ref(c);
+    job->msg = m;
+    qd_pool_submit(srv->pool, call_job, job,
+                   qd_dispatch_is_priority(c, &m->hdr));
+}
+
+static bool
+server_idle(struct qd_server *srv)
+{
+    struct qd_pool_stats st;
+    struct qd_client *c;
+    bool idle = true;
+
+    qd_pool_get_stats(srv->pool, &st);
+    if (st.job_queue_depth > 0 || st.free_workers < st.nworkers)
+        return false;
+    for (c = srv->clients; c && idle; c = c->next) {
+        pthread_mutex_lock(&c->lock);
+        idle = c->nrequests == 0 && !c->tx.head;
+        pthread_mutex_unlock(&c->lock);
+    }
+    return idle;
+}
+
+static void
+shutdown_timer(struct qd_loop *loop, int id, void *opaque)
+{
+    struct qd_server *srv = opaque;
+
+    if (server_idle(srv) || qd_loop_now_ms() >= srv->shutdown_deadline)
+        qd_loop_quit(loop);
+}
+
+void
+qd_server_begin_shutdown(struct qd_server *srv)
+{
+    if (srv->shutting_down)
+        return;
+    srv->shutting_down = true;
+    QD_INFO("shutting down");
+    close_listeners(srv);
+    srv->shutdown_deadline = qd_loop_now_ms() + 5000;
+    srv->shutdown_timer = qd_loop_add_timer(srv->loop, 20, shutdown_timer,
+                                            srv);
+}

@@ -1,0 +1,89 @@
+/* The procedure tables: sorted, unique, and consistent flags. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "drivers/driver.h"
+#include "rpc/dispatch.h"
+#include "util/err.h"
+
+static void
+test_remote_sorted(void **state)
+{
+    const struct qd_program *p = &qd_program_remote;
+    size_t i;
+
+    (void) state;
+    assert_true(p->nprocs > 100);
+    for (i = 1; i < p->nprocs; i++)
+        assert_true(p->procs[i - 1].num < p->procs[i].num);
+}
+
+static void
+test_remote_rows(void **state)
+{
+    const struct qd_program *p = &qd_program_remote;
+    size_t i;
+
+    (void) state;
+    for (i = 0; i < p->nprocs; i++) {
+        const struct qd_proc *r = &p->procs[i];
+
+        assert_non_null(r->handler);
+        assert_non_null(r->name);
+        assert_true(r->slot < sizeof(struct qd_driver));
+        assert_ptr_equal(qd_program_find(p, r->num), r);
+    }
+    assert_null(qd_program_find(p, 0));
+    assert_null(qd_program_find(p, -1));
+    assert_null(qd_program_find(p, 9999));
+}
+
+/* libvirt's read-only and priority rules for a few well-known calls */
+static void
+test_remote_known_flags(void **state)
+{
+    const struct qd_program *p = &qd_program_remote;
+
+    (void) state;
+    assert_true(qd_program_find(p, 66)->flags & QD_PROC_NOCONN);  /* AuthList */
+    assert_true(qd_program_find(p, 23)->flags & QD_PROC_RO);
+    assert_false(qd_program_find(p, 12)->flags & QD_PROC_RO);     /* Destroy */
+    assert_true(qd_program_find(p, 12)->flags & QD_PROC_PRIO);
+    assert_false(qd_program_find(p, 9)->flags & QD_PROC_PRIO);    /* Create */
+    assert_string_equal(qd_program_find(p, 12)->api, "virDomainDestroy");
+}
+
+static void
+test_api_error_domain(void **state)
+{
+    (void) state;
+    assert_int_equal(qd_dispatch_api_domain("virDomainDestroy"), QD_FROM_DOMAIN);
+    assert_int_equal(qd_dispatch_api_domain("virDomainQemuMonitorCommand"),
+                     QD_FROM_NONE);
+    assert_int_equal(qd_dispatch_api_domain("virConnectListAllSecrets"),
+                     QD_FROM_SECRET);
+    assert_int_equal(qd_dispatch_api_domain("virNetworkDestroy"),
+                     QD_FROM_NETWORK);
+    assert_int_equal(qd_dispatch_api_domain("virStoragePoolCreate"),
+                     QD_FROM_STORAGE);
+    assert_int_equal(qd_dispatch_api_domain("virDomainInterfaceStats"),
+                     QD_FROM_DOMAIN);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_remote_sorted),
+        cmocka_unit_test(test_remote_rows),
+        cmocka_unit_test(test_remote_known_flags),
+        cmocka_unit_test(test_api_error_domain),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
