@@ -358,7 +358,8 @@ parse_action(xmlNodePtr root, const char *name, const char *const *table,
 }
 
 int
-qd_dom_parse_lifecycle(struct qd_dom_def *def, xmlNodePtr root, struct qd_err *err)
+qd_dom_parse_lifecycle(struct qd_dom_def *def, xmlNodePtr root,
+                       struct qd_err *err)
 {
     if (parse_action(root, "on_reboot", lifecycle_actions, "restart",
                      &def->on_reboot, err) < 0 ||

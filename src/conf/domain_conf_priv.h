@@ -173,6 +173,16 @@ int qd_dom_validate_timers(const struct qd_dom_def *def, struct qd_err *err);
 /* Sum of the guest NUMA cell sizes (KiB), 0 without NUMA cells. */
 unsigned long long qd_dom_numa_memory_kib(const struct qd_dom_def *def);
 
+/* <seclabel>, <memtune>/<memoryBacking> and <numatune>, replacing the
+ * kept trees in def->top_extra by libvirt's normalized form
+ * (domain_conf_tunables.c). */
+int qd_dom_parse_seclabels(struct qd_dom_def *def, xmlNodePtr root,
+                           unsigned pflags, struct qd_err *err);
+int qd_dom_parse_memtune(struct qd_dom_def *def, xmlNodePtr root,
+                         struct qd_err *err);
+int qd_dom_parse_numatune(struct qd_dom_def *def, xmlNodePtr root,
+                          struct qd_err *err);
+
 /* ---- devices (domain_conf_devices.c, domain_conf_postparse.c) */
 #define QD_DOM_INFO_ALLOW_BOOT 1
 #define QD_DOM_INFO_ALLOW_ROM  2
