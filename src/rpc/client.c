@@ -25,6 +25,7 @@
 
 #include "drivers/driver.h"
 #include "loop/loop.h"
+#include "rpc/events.h"
 #include "rpc/server.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -96,8 +97,11 @@ qd_client_send(struct qd_client *c, struct qd_msg *m)
     if (!c->closing) {
         qd_msgq_push(&c->tx, m);
         queued = true;
-    } else if (m->tracked && c->nrequests > 0) {
-        c->nrequests--;
+    } else {
+        if (m->tracked && c->nrequests > 0)
+            c->nrequests--;
+        if (m->is_event && c->nevents > 0)
+            c->nevents--;
     }
     pthread_mutex_unlock(&c->lock);
     if (queued)
@@ -133,7 +137,9 @@ qd_client_close(struct qd_client *c)
     pthread_mutex_lock(&c->lock);
     c->closing = true;
     qd_msgq_clear(&c->tx);
+    c->nevents = 0;
     pthread_mutex_unlock(&c->lock);
+    qd_events_client_gone(srv->events, c);
     qd_loop_del_fd(srv->loop, c->fd);
     close(c->fd);
     c->fd = -1;
@@ -328,6 +334,8 @@ client_write(struct qd_client *c)
         qd_msgq_pop(&c->tx);
         if (m->tracked && c->nrequests > 0)
             c->nrequests--;
+        if (m->is_event && c->nevents > 0)
+            c->nevents--;
         *done_tail = m;
         done_tail = &m->next;
     }

@@ -46,6 +46,7 @@ struct qd_client {
     /* client->lock */
     struct qd_msgq tx;             /* replies, events, pings to send */
     unsigned nrequests;            /* calls read and not yet answered */
+    unsigned nevents;              /* event messages queued, not yet sent */
     bool closing;                  /* no more replies are queued */
     bool close_after_tx;           /* CONNECT_CLOSE answered: close when sent */
     bool keepalive;                /* client asked for feature 10 */

@@ -29,6 +29,7 @@ struct qd_msg {
     struct qd_buf buf;
     size_t off;
     bool tracked;        /* a reply that answers a counted request */
+    bool is_event;       /* an event MESSAGE, counted in client->nevents */
     int nfds;
     int fds[QD_MSG_NUM_FDS_MAX];
 };

@@ -15,6 +15,7 @@
 #include "drivers/registry.h"
 #include "rpc/client.h"
 #include "rpc/dispatch.h"
+#include "rpc/events.h"
 #include "rpc/server.h"
 #include "rpc/types_remote.h"
 #include "rpc/wire.h"
@@ -392,9 +393,9 @@ h_supports_feature(struct qd_call *call, const void *a, void *r,
         ret->v = 1;
         return 0;
     case QD_FEATURE_REMOTE_CLOSE_CALLBACK:
+    case QD_FEATURE_REMOTE_EVENT_CALLBACK:
         ret->v = 1;
         return 0;
-    case QD_FEATURE_REMOTE_EVENT_CALLBACK:   /* no events yet */
     case QD_FEATURE_FD_PASSING:              /* no fd-passing procedures */
         ret->v = 0;
         return 0;
@@ -1245,6 +1246,8 @@ static const struct qd_proc remote_procs[] = {
     { 100, "StorageVolGetPath", &qd_t_vol, &qd_t_string, h_obj_string, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolGetPath", SLOT(vol_get_path) },
     { 101, "NodeGetCellsFreeMemory", &qd_t_int_pair, &qd_t_uhyper_list, h_node_cells_free, QD_PROC_PRIO | QD_PROC_RO, "virNodeGetCellsFreeMemory", 0 },
     { 102, "NodeGetFreeMemory", NULL, &qd_t_uhyper, h_u64, QD_PROC_PRIO | QD_PROC_RO, "virNodeGetFreeMemory", SLOT(node_get_free_memory) },
+    { 105, "ConnectDomainEventRegister", NULL, &qd_t_int, qd_events_h_legacy_register, QD_PROC_PRIO | QD_PROC_RO, "virConnectDomainEventRegisterAny", 0 },
+    { 106, "ConnectDomainEventDeregister", NULL, &qd_t_int, qd_events_h_legacy_deregister, QD_PROC_PRIO | QD_PROC_RO, "virConnectDomainEventDeregisterAny", 0 },
     { 110, "ConnectGetURI", NULL, &qd_t_string, h_get_uri, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetURI", 0 },
     { 113, "NodeDeviceLookupByName", &qd_t_string, &qd_t_string, h_obj_lookup, QD_PROC_PRIO | QD_PROC_RO, "virNodeDeviceLookupByName", SLOT(nodedev_lookup_by_name) },
     { 114, "NodeDeviceGetXMLDesc", &qd_t_string_flags, &qd_t_string, h_obj_flags_string, QD_PROC_RO, "virNodeDeviceGetXMLDesc", SLOT(nodedev_get_xml) },
@@ -1266,6 +1269,8 @@ static const struct qd_proc remote_procs[] = {
     { 155, "StoragePoolIsPersistent", &qd_t_pool, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virStoragePoolIsPersistent", SLOT(pool_is_persistent) },
     { 156, "InterfaceIsActive", &qd_t_iface, &qd_t_int, h_obj_int, QD_PROC_PRIO | QD_PROC_RO, "virInterfaceIsActive", SLOT(iface_is_active) },
     { 157, "ConnectGetLibVersion", NULL, &qd_t_uhyper, h_lib_version, QD_PROC_PRIO | QD_PROC_RO, "virConnectGetLibVersion", 0 },
+    { 167, "ConnectDomainEventRegisterAny", &qd_t_int, NULL, qd_events_h_legacy_register_any, QD_PROC_PRIO | QD_PROC_RO, "virConnectDomainEventRegisterAny", 0 },
+    { 168, "ConnectDomainEventDeregisterAny", &qd_t_int, NULL, qd_events_h_legacy_deregister_any, QD_PROC_PRIO | QD_PROC_RO, "virConnectDomainEventDeregisterAny", 0 },
     { 183, "DomainHasManagedSaveImage", &qd_t_dom_flags, &qd_t_int, h_dom_flags_int, QD_PROC_RO, "virDomainHasManagedSaveImage", SLOT(domain_has_managed_save) },
     { 187, "DomainSnapshotNum", &qd_t_dom_flags, &qd_t_int, h_dom_flags_int, QD_PROC_PRIO | QD_PROC_RO, "virDomainSnapshotNum", SLOT(domain_snapshot_num) },
     { 196, "DomainCreateWithFlags", &qd_t_dom_flags, &qd_t_dom, h_domain_create_flags, 0, "virDomainCreateWithFlags", 0 },
@@ -1291,11 +1296,21 @@ static const struct qd_proc remote_procs[] = {
     { 284, "ConnectListAllInterfaces", &qd_t_list_args, &qd_t_iface_list, h_list_all, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllInterfaces", SLOT(list_all_interfaces) },
     { 285, "ConnectListAllNodeDevices", &qd_t_list_args, &qd_t_nodedev_list, h_list_all, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllNodeDevices", SLOT(list_all_node_devices) },
     { 287, "ConnectListAllSecrets", &qd_t_list_args, NULL, h_no_secret_driver, QD_PROC_PRIO | QD_PROC_RO, "virConnectListAllSecrets", 0 },
+    { 313, "ConnectNetworkEventRegisterAny", &qd_t_net_event_register_args, &qd_t_int, qd_events_h_object_register, QD_PROC_PRIO | QD_PROC_RO, "virConnectNetworkEventRegisterAny", 0 },
+    { 314, "ConnectNetworkEventDeregisterAny", &qd_t_int, NULL, qd_events_h_object_deregister, QD_PROC_PRIO | QD_PROC_RO, "virConnectNetworkEventDeregisterAny", 0 },
+    { 316, "ConnectDomainEventCallbackRegisterAny", &qd_t_dom_event_register_args, &qd_t_int, qd_events_h_domain_register, QD_PROC_PRIO | QD_PROC_RO, "virConnectDomainEventRegisterAny", 0 },
+    { 317, "ConnectDomainEventCallbackDeregisterAny", &qd_t_int, NULL, qd_events_h_domain_deregister, QD_PROC_PRIO | QD_PROC_RO, "virConnectDomainEventDeregisterAny", 0 },
     { 344, "ConnectGetAllDomainStats", &qd_t_stats_args, &qd_t_stats_ret, h_all_domain_stats, QD_PROC_RO, "virDomainListGetStats", 0 },
     { 350, "DomainDefineXMLFlags", &qd_t_string_flags, &qd_t_dom, h_xml_flags_obj, QD_PROC_PRIO, "virDomainDefineXMLFlags", SLOT(domain_define_xml) },
     { 360, "ConnectRegisterCloseCallback", NULL, NULL, h_register_close_cb, QD_PROC_PRIO | QD_PROC_RO, "virConnectRegisterCloseCallback", 0 },
     { 361, "ConnectUnregisterCloseCallback", NULL, NULL, h_register_close_cb, QD_PROC_PRIO | QD_PROC_RO, "virConnectUnregisterCloseCallback", 0 },
+    { 368, "ConnectStoragePoolEventRegisterAny", &qd_t_pool_event_register_args, &qd_t_int, qd_events_h_object_register, QD_PROC_PRIO | QD_PROC_RO, "virConnectStoragePoolEventRegisterAny", 0 },
+    { 369, "ConnectStoragePoolEventDeregisterAny", &qd_t_int, NULL, qd_events_h_object_deregister, QD_PROC_PRIO | QD_PROC_RO, "virConnectStoragePoolEventDeregisterAny", 0 },
+    { 374, "ConnectNodeDeviceEventRegisterAny", &qd_t_nodedev_event_register_args, &qd_t_int, qd_events_h_object_register, QD_PROC_PRIO | QD_PROC_RO, "virConnectNodeDeviceEventRegisterAny", 0 },
+    { 375, "ConnectNodeDeviceEventDeregisterAny", &qd_t_int, NULL, qd_events_h_object_deregister, QD_PROC_PRIO | QD_PROC_RO, "virConnectNodeDeviceEventDeregisterAny", 0 },
     { 378, "StorageVolGetInfoFlags", &qd_t_vol_flags, &qd_t_vol_info, h_vol_get_info, QD_PROC_PRIO | QD_PROC_RO, "virStorageVolGetInfoFlags", 0 },
+    { 380, "ConnectSecretEventRegisterAny", &qd_t_secret_event_register_args, &qd_t_int, qd_events_h_object_register, QD_PROC_PRIO | QD_PROC_RO, "virConnectSecretEventRegisterAny", 0 },
+    { 381, "ConnectSecretEventDeregisterAny", &qd_t_int, NULL, qd_events_h_object_deregister, QD_PROC_PRIO | QD_PROC_RO, "virConnectSecretEventDeregisterAny", 0 },
     { 426, "DomainGetMessages", &qd_t_dom_flags, &qd_t_string_list, h_domain_get_messages, QD_PROC_RO, "virDomainGetMessages", 0 },
 };
 

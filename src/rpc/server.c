@@ -16,6 +16,7 @@
 #include "loop/loop.h"
 #include "rpc/client.h"
 #include "rpc/dispatch.h"
+#include "rpc/events.h"
 #include "rpc/wire.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -55,6 +56,7 @@ qd_server_new(const struct qd_server_limits *limits, struct qd_err *err)
     srv->rdbuf = qd_malloc(srv->rdbuf_size);
     srv->pool = qd_pool_new(limits->min_workers, limits->max_workers,
                             limits->prio_workers);
+    srv->events = qd_events_new(srv);
     srv->next_client_id = 1;
     srv->shutdown_timer = -1;
     qd_loop_set_wake_hook(srv->loop, wake_hook, srv);
@@ -94,6 +96,7 @@ qd_server_free(struct qd_server *srv)
     qd_pool_free(srv->pool);     /* runs the final unrefs, ends all calls */
     srv->pool = NULL;
     wake_hook(srv);              /* releases the dirty list's references */
+    qd_events_free(srv->events);
     free(srv->listeners);
     free(srv->rdbuf);
     qd_loop_free(srv->loop);
@@ -102,10 +105,8 @@ qd_server_free(struct qd_server *srv)
     free(srv);
 }
 
-/* Loop thread: drop a reference; if it is the last, free on a worker (the
- * final unref closes the driver connection, which is driver code). */
-static void
-unref_on_loop(struct qd_server *srv, struct qd_client *c)
+void
+qd_server_unref_client_on_loop(struct qd_server *srv, struct qd_client *c)
 {
     if (srv->pool && __atomic_load_n(&c->refs, __ATOMIC_ACQUIRE) == 1)
         qd_pool_submit(srv->pool, unref_job, c, true);
@@ -121,7 +122,7 @@ on_client_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
     /* the event may close @c; keep it alive until we are done with it */
     qd_client_ref(c);
     qd_client_on_event(c, events);
-    unref_on_loop(c->srv, c);
+    qd_server_unref_client_on_loop(c->srv, c);
 }
 
 static void
@@ -266,6 +267,7 @@ wake_hook(void *opaque)
     struct qd_server *srv = opaque;
     struct qd_client *c, *next;
 
+    qd_events_deliver(srv->events);   /* queues to clients: they go dirty */
     pthread_mutex_lock(&srv->dirty_lock);
     c = srv->dirty;
     srv->dirty = NULL;
@@ -277,7 +279,7 @@ wake_hook(void *opaque)
         c->dirty = false;
         pthread_mutex_unlock(&srv->dirty_lock);
         qd_client_flush(c);
-        unref_on_loop(srv, c);
+        qd_server_unref_client_on_loop(srv, c);
     }
 }
 

@@ -38,6 +38,7 @@ struct qd_server {
     struct qd_server_limits limits;      /* lock */
     struct qd_loop *loop;
     struct qd_pool *pool;
+    struct qd_events *events;
 
     struct qd_listener *listeners;       /* loop thread */
     size_t nlisteners;
@@ -72,6 +73,10 @@ void qd_server_begin_shutdown(struct qd_server *srv);
 
 /* Any thread: the client has output or its throttle changed. */
 void qd_server_mark_dirty(struct qd_server *srv, struct qd_client *c);
+/* Loop thread: drop a reference to @c; the last one is released on a
+ * worker (it closes the driver connection, which is driver code). */
+void qd_server_unref_client_on_loop(struct qd_server *srv,
+                                    struct qd_client *c);
 /* Loop thread: a complete message arrived from @c. Takes @m. */
 void qd_server_dispatch(struct qd_server *srv, struct qd_client *c,
                         struct qd_msg *m);

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 
 #include "conf/domain_conf.h"
+#include "drivers/event.h"
 #include "drivers/test/test_objects.h"
 #include "util/mem.h"
 #include "util/uuid.h"
@@ -27,6 +28,18 @@ enum { ST_NOSTATE, ST_RUNNING, ST_BLOCKED, ST_PAUSED, ST_SHUTDOWN,
 #define PAUSED_USER 1
 #define SHUTOFF_SHUTDOWN 1
 #define SHUTOFF_DESTROYED 2
+
+/* virDomainEventType and details */
+enum { EV_DEFINED, EV_UNDEFINED, EV_STARTED, EV_SUSPENDED, EV_RESUMED,
+       EV_STOPPED, EV_SHUTDOWN };
+#define EV_DEFINED_ADDED 0
+#define EV_DEFINED_UPDATED 1
+#define EV_UNDEFINED_REMOVED 0
+#define EV_STARTED_BOOTED 0
+#define EV_SUSPENDED_PAUSED 0
+#define EV_RESUMED_UNPAUSED 0
+#define EV_STOPPED_SHUTDOWN 0
+#define EV_STOPPED_DESTROYED 1
 
 /* public flag values */
 #define AFFECT_LIVE 1
@@ -169,6 +182,15 @@ check_active(const struct tdom *d, struct qd_err *err)
         return qd_err_report(err, QD_ERR_OPERATION_INVALID, QD_FROM_DOMAIN,
                              "%s", "domain is not running");
     return 0;
+}
+
+/* Queue a lifecycle event for @d as it is now. dom_lock held, so events
+ * keep the order of the changes. */
+static void
+emit_locked(const struct tdom *d, int event, int detail)
+{
+    qd_event_domain_lifecycle(d->def->name, d->def->uuid, d->id, event,
+                              detail);
 }
 
 static void
@@ -552,6 +574,10 @@ qd_test_domain_define_xml(struct qd_conn *conn, const char *xml,
     if (check_flags(flags, 1, "testDomainDefineXMLFlags", err) < 0 ||
         !(def = parse_def(xml, err)))
         return -1;
+    if (qd_dom_def_check_name(def, err) < 0) {
+        qd_dom_def_free(def);
+        return -1;
+    }
     pthread_mutex_lock(&dom_lock);
     if (!(d = add_locked(&def, false, &existed, err))) {
         pthread_mutex_unlock(&dom_lock);
@@ -559,6 +585,7 @@ qd_test_domain_define_xml(struct qd_conn *conn, const char *xml,
         return -1;
     }
     d->persistent = true;
+    emit_locked(d, EV_DEFINED, existed ? EV_DEFINED_UPDATED : EV_DEFINED_ADDED);
     fill_ref(d, ret);
     pthread_mutex_unlock(&dom_lock);
     return 0;
@@ -584,6 +611,7 @@ qd_test_domain_create_xml(struct qd_conn *conn, const char *xml,
         return -1;
     }
     start_state_locked(d, RUNNING_BOOTED);
+    emit_locked(d, EV_STARTED, EV_STARTED_BOOTED);
     fill_ref(d, ret);
     pthread_mutex_unlock(&dom_lock);
     return 0;
@@ -607,6 +635,7 @@ qd_test_domain_undefine(struct qd_conn *conn, const struct qd_dom_ref *ref,
                       "image exists");
         goto fail;
     }
+    emit_locked(d, EV_UNDEFINED, EV_UNDEFINED_REMOVED);
     d->has_managed_save = false;
     if (is_active(d)) {
         d->persistent = false;
@@ -642,6 +671,7 @@ qd_test_domain_create(struct qd_conn *conn, const struct qd_dom_ref *ref,
         goto fail;
     }
     start_state_locked(d, RUNNING_BOOTED);
+    emit_locked(d, EV_STARTED, EV_STARTED_BOOTED);
     fill_ref(d, ret);
     pthread_mutex_unlock(&dom_lock);
     return 0;
@@ -663,6 +693,7 @@ qd_test_domain_destroy(struct qd_conn *conn, const struct qd_dom_ref *ref,
     pthread_mutex_lock(&dom_lock);
     if ((d = get_locked(ref, err)) && check_active(d, err) == 0) {
         shutdown_state_locked(d, SHUTOFF_DESTROYED);
+        emit_locked(d, EV_STOPPED, EV_STOPPED_DESTROYED);
         if (!d->persistent)
             remove_locked(d);
         rc = 0;
@@ -691,6 +722,7 @@ finish_action_locked(struct tdom *d)
 {
     if (d->state == ST_SHUTOFF) {
         shutdown_state_locked(d, SHUTOFF_SHUTDOWN);
+        emit_locked(d, EV_STOPPED, EV_STOPPED_SHUTDOWN);
         if (!d->persistent)
             remove_locked(d);
     }
@@ -774,6 +806,7 @@ qd_test_domain_suspend(struct qd_conn *conn, const struct qd_dom_ref *ref,
     }
     d->state = ST_PAUSED;
     d->reason = PAUSED_USER;
+    emit_locked(d, EV_SUSPENDED, EV_SUSPENDED_PAUSED);
     rc = 0;
 out:
     pthread_mutex_unlock(&dom_lock);
@@ -797,6 +830,7 @@ qd_test_domain_resume(struct qd_conn *conn, const struct qd_dom_ref *ref,
     }
     d->state = ST_RUNNING;
     d->reason = RUNNING_UNPAUSED;
+    emit_locked(d, EV_RESUMED, EV_RESUMED_UNPAUSED);
     rc = 0;
 out:
     pthread_mutex_unlock(&dom_lock);
@@ -1218,6 +1252,7 @@ qd_test_domain_set_metadata(struct qd_conn *conn, const struct qd_dom_ref *ref,
     if (pers && qd_dom_def_set_metadata(pers, type, metadata, key, uri,
                                         err) < 0)
         goto out;
+    qd_event_domain_metadata(d->def->name, d->def->uuid, d->id, type, uri);
     rc = 0;
 out:
     pthread_mutex_unlock(&dom_lock);

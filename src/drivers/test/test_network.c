@@ -14,6 +14,11 @@
 #include "drivers/test/test_objects_priv.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "drivers/event.h"
+
+/* virNetworkEventLifecycleType */
+enum { NET_EV_DEFINED, NET_EV_UNDEFINED, NET_EV_STARTED, NET_EV_STOPPED };
+
 
 enum {
     LIST_NETS_INACTIVE = 1 << 0,
@@ -1351,6 +1356,8 @@ net_add_xml(const char *xml, bool live, struct qd_net_ref *ret,
     }
     if (live)
         obj->active = true;
+    qd_event_network_lifecycle(def->name, def->uuid,
+                               live ? NET_EV_STARTED : NET_EV_DEFINED, 0);
     /* the handle names the definition just given */
     net_ref_fill(ret, def);
     qd_test_objects_unlock();
@@ -1396,6 +1403,8 @@ qd_test_network_undefine(struct qd_conn *conn, const struct qd_net_ref *net,
                    "still running", net->name);
         goto out;
     }
+    qd_event_network_lifecycle(obj->def->name, obj->def->uuid,
+                               NET_EV_UNDEFINED, 0);
     net_remove_locked(obj);
     ret = 0;
  out:
@@ -1420,6 +1429,8 @@ qd_test_network_create(struct qd_conn *conn, const struct qd_net_ref *net,
         goto out;
     }
     obj->active = true;
+    qd_event_network_lifecycle(obj->def->name, obj->def->uuid,
+                               NET_EV_STARTED, 0);
     ret = 0;
  out:
     qd_test_objects_unlock();
@@ -1440,6 +1451,8 @@ qd_test_network_destroy(struct qd_conn *conn, const struct qd_net_ref *net,
     /* libvirt-compat: stopping a stopped network succeeds, and a saved
      * persistent config is not swapped back in */
     obj->active = false;
+    qd_event_network_lifecycle(obj->def->name, obj->def->uuid,
+                               NET_EV_STOPPED, 0);
     if (!obj->persistent)
         net_remove_locked(obj);
     qd_test_objects_unlock();

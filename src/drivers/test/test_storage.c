@@ -15,6 +15,12 @@
 #include "drivers/test/test_objects_priv.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "drivers/event.h"
+
+/* virStoragePoolEventLifecycleType */
+enum { POOL_EV_DEFINED, POOL_EV_UNDEFINED, POOL_EV_STARTED, POOL_EV_STOPPED,
+       POOL_EV_CREATED, POOL_EV_DELETED };
+
 
 enum {
     LIST_POOLS_INACTIVE = 1 << 0,
@@ -882,6 +888,8 @@ qd_test_pool_define_xml(struct qd_conn *conn, const char *xml,
         return -1;
     }
     pool_set_defaults(obj);
+    qd_event_pool_lifecycle(obj->def->name, obj->def->uuid, POOL_EV_DEFINED,
+                            0);
     pool_ref_fill(ret, obj->def);
     qd_test_objects_unlock();
     return 0;
@@ -908,6 +916,8 @@ qd_test_pool_create_xml(struct qd_conn *conn, const char *xml,
     /* libvirt-compat: this makes even a defined pool transient */
     obj->persistent = false;
     obj->active = true;
+    qd_event_pool_lifecycle(obj->def->name, obj->def->uuid, POOL_EV_STARTED,
+                            0);
     pool_ref_fill(ret, obj->def);
     qd_test_objects_unlock();
     return 0;
@@ -920,8 +930,11 @@ qd_test_pool_undefine(struct qd_conn *conn, const struct qd_pool_ref *pool,
     struct pool_obj *obj;
 
     qd_test_objects_lock();
-    if ((obj = pool_find_state_locked(pool->name, false, err)))
+    if ((obj = pool_find_state_locked(pool->name, false, err))) {
+        qd_event_pool_lifecycle(obj->def->name, obj->def->uuid,
+                                POOL_EV_UNDEFINED, 0);
         pool_remove_locked(obj);
+    }
     qd_test_objects_unlock();
     return obj ? 0 : -1;
 }
@@ -935,8 +948,11 @@ qd_test_pool_create(struct qd_conn *conn, const struct qd_pool_ref *pool,
     if (qd_test_check_flags(flags, 0, "testStoragePoolCreate", err) < 0)
         return -1;
     qd_test_objects_lock();
-    if ((obj = pool_find_state_locked(pool->name, false, err)))
+    if ((obj = pool_find_state_locked(pool->name, false, err))) {
         obj->active = true;
+        qd_event_pool_lifecycle(obj->def->name, obj->def->uuid,
+                                POOL_EV_STARTED, 0);
+    }
     qd_test_objects_unlock();
     return obj ? 0 : -1;
 }
@@ -950,7 +966,9 @@ qd_test_pool_build(struct qd_conn *conn, const struct qd_pool_ref *pool,
     if (qd_test_check_flags(flags, 0, "testStoragePoolBuild", err) < 0)
         return -1;
     qd_test_objects_lock();
-    obj = pool_find_state_locked(pool->name, false, err);
+    if ((obj = pool_find_state_locked(pool->name, false, err)))
+        qd_event_pool_lifecycle(obj->def->name, obj->def->uuid,
+                                POOL_EV_CREATED, 0);
     qd_test_objects_unlock();
     return obj ? 0 : -1;
 }
@@ -964,6 +982,8 @@ qd_test_pool_destroy(struct qd_conn *conn, const struct qd_pool_ref *pool,
     qd_test_objects_lock();
     if ((obj = pool_find_state_locked(pool->name, true, err))) {
         obj->active = false;
+        qd_event_pool_lifecycle(obj->def->name, obj->def->uuid,
+                                POOL_EV_STOPPED, 0);
         if (!obj->persistent)
             pool_remove_locked(obj);
     }
@@ -980,7 +1000,9 @@ qd_test_pool_delete(struct qd_conn *conn, const struct qd_pool_ref *pool,
     if (qd_test_check_flags(flags, 0, "testStoragePoolDelete", err) < 0)
         return -1;
     qd_test_objects_lock();
-    obj = pool_find_state_locked(pool->name, false, err);
+    if ((obj = pool_find_state_locked(pool->name, false, err)))
+        qd_event_pool_lifecycle(obj->def->name, obj->def->uuid,
+                                POOL_EV_DELETED, 0);
     qd_test_objects_unlock();
     return obj ? 0 : -1;
 }
@@ -994,7 +1016,8 @@ qd_test_pool_refresh(struct qd_conn *conn, const struct qd_pool_ref *pool,
     if (qd_test_check_flags(flags, 0, "testStoragePoolRefresh", err) < 0)
         return -1;
     qd_test_objects_lock();
-    obj = pool_find_state_locked(pool->name, true, err);
+    if ((obj = pool_find_state_locked(pool->name, true, err)))
+        qd_event_pool_refresh(obj->def->name, obj->def->uuid);
     qd_test_objects_unlock();
     return obj ? 0 : -1;
 }
