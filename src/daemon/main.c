@@ -50,8 +50,8 @@ on_sig_pipe(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
 
     while (read(fd, &c, 1) == 1) {
         if (c == SIGHUP) {
-            QD_INFO("SIGHUP: reopening log files");
             qd_log_reopen();
+            QD_INFO("SIGHUP: log files reopened");
         } else {
             QD_INFO("signal %d: shutting down", c);
             qd_server_begin_shutdown(srv);
@@ -287,10 +287,11 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
             int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 
             if (nul >= 0) {
+                /* a detached daemon has no terminal: log outputs other
+                 * than stderr (log_outputs) are the way to see it */
                 dup2(nul, STDIN_FILENO);
                 dup2(nul, STDOUT_FILENO);
-                if (!cfg->log_outputs)
-                    dup2(nul, STDERR_FILENO);
+                dup2(nul, STDERR_FILENO);
                 close(nul);
             }
         }
