@@ -777,7 +777,7 @@ qd_dom_def_check_name(const struct qd_dom_def *def, struct qd_err *err)
 
     /* libvirt-compat: virXMLCheckIllegalChars("name", name, "\n") */
     if ((c = strchr(def->name, '\n')))
-        return qd_err_set(err, QD_ERR_XML_DETAIL_, QD_FROM_XML_,
+        return qd_err_set(err, QD_ERR_XML_DETAIL, QD_FROM_XML_,
                           "invalid char in name: %c", *c);
     return 0;
 }

@@ -444,7 +444,7 @@ qd_dom_parse_devices(struct qd_dom_def *def, xmlNodePtr devices,
 
             if (usb_none || (none && usb_other)) {
                 qd_dom_controller_free(c);
-                return qd_err_report(err, QD_ERR_XML_DETAIL_, QD_FROM_DOMAIN,
+                return qd_err_report(err, QD_ERR_XML_DETAIL, QD_FROM_DOMAIN,
                                      "Can't add another USB controller: "
                                      "USB is disabled for this domain");
             }
@@ -458,7 +458,7 @@ qd_dom_parse_devices(struct qd_dom_def *def, xmlNodePtr devices,
         insert_controller(def, c);
     }
     if (usb_other && !usb_master)
-        return qd_err_report(err, QD_ERR_XML_DETAIL_, QD_FROM_DOMAIN,
+        return qd_err_report(err, QD_ERR_XML_DETAIL, QD_FROM_DOMAIN,
                              "No master USB controller specified");
 
     for (cur = qd_dom_xfirst(devices, "interface"); cur;

@@ -343,7 +343,7 @@ parse_fw_features(struct qd_dom_def *def, xmlNodePtr os, struct qd_err *err)
     }
     if (state[0] == 1) {
         if (state[1] == 2)
-            return qd_err_report(err, QD_ERR_XML_DETAIL_, QD_FROM_DOMAIN,
+            return qd_err_report(err, QD_ERR_XML_DETAIL, QD_FROM_DOMAIN,
                                  "firmware feature 'enrolled-keys' cannot be "
                                  "enabled when firmware feature "
                                  "'secure-boot' is disabled");
@@ -393,7 +393,7 @@ validate_os(const struct qd_dom_def *def, struct qd_err *err)
             msg = "loader attribute 'secure' cannot be specified when "
                   "firmware autoselection is enabled";
         else if (nvram && strcmp(def->os_firmware, "efi") != 0)
-            return qd_err_report(err, QD_ERR_XML_DETAIL_, QD_FROM_DOMAIN,
+            return qd_err_report(err, QD_ERR_XML_DETAIL, QD_FROM_DOMAIN,
                                  "firmware type '%s' does not support nvram",
                                  def->os_firmware);
     } else if (loader || nvram) {
@@ -420,7 +420,7 @@ validate_os(const struct qd_dom_def *def, struct qd_err *err)
         }
     }
     if (msg)
-        return qd_err_report(err, QD_ERR_XML_DETAIL_, QD_FROM_DOMAIN, "%s",
+        return qd_err_report(err, QD_ERR_XML_DETAIL, QD_FROM_DOMAIN, "%s",
                              msg);
     return 0;
 }

@@ -19,7 +19,6 @@
 #define QD_FROM_CPU_ 31             /* VIR_FROM_CPU */
 /* virErrorNumber values not in util/err.h */
 #define QD_ERR_NO_NAME_ 21          /* VIR_ERR_NO_NAME */
-#define QD_ERR_XML_DETAIL_ 35       /* VIR_ERR_XML_DETAIL */
 #define QD_ERR_OVERFLOW_ 82         /* VIR_ERR_OVERFLOW */
 
 /* Parse @xml like virXMLParseHelper: errors (code, domain 20, text) as

@@ -96,7 +96,7 @@ qd_dom_parse_seclabels(struct qd_dom_def *def, xmlNodePtr root,
 
             if (strcmp(o->name, "seclabel") == 0 &&
                 ((!om && !model) || (om && model && strcmp(om, model) == 0)))
-                return qd_err_report(err, QD_ERR_XML_DETAIL_, QD_FROM_DOMAIN,
+                return qd_err_report(err, QD_ERR_XML_DETAIL, QD_FROM_DOMAIN,
                                      "seclabel for model %s is already "
                                      "provided", model ? model : "(null)");
         }
@@ -192,7 +192,7 @@ qd_dom_parse_memtune(struct qd_dom_def *def, xmlNodePtr root,
                                 &bytes, err) < 0)
             return -1;
         if (bytes == 0)
-            return qd_err_report(err, QD_ERR_XML_DETAIL_, QD_FROM_DOMAIN,
+            return qd_err_report(err, QD_ERR_XML_DETAIL, QD_FROM_DOMAIN,
                                  "hugepage size can't be zero");
         qd_dom_xattrs_free(page->attrs, page->nattrs);
         page->attrs = NULL;

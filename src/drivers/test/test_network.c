@@ -863,7 +863,7 @@ net_def_parse(const char *xml, struct qd_err *err)
         goto out;
     }
     if (strchr(def->name, '/')) {
-        qd_err_set(err, QD_TEST_ERR_XML_DETAIL, QD_TEST_FROM_XML,
+        qd_err_set(err, QD_ERR_XML_DETAIL, QD_TEST_FROM_XML,
                    "invalid char in name: /");
         goto out;
     }

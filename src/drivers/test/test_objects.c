@@ -15,6 +15,7 @@
 #include "drivers/test/test_objects_priv.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/xml.h"
 
 static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool objects_ready;      /* objects_lock */
@@ -82,92 +83,16 @@ qd_test_list_init(struct qd_list *l, size_t n, size_t item_size)
 }
 
 /* First fatal libxml2 error of one parse, rendered as libvirt does. */
-struct xml_catch {
-    char *message;
-};
-
-/* libxml2 structured error callback; @data is the parser context. */
-static void
-xml_catch_error(void *data, xmlErrorPtr e)
-{
-    xmlParserCtxtPtr pctxt = data;
-    struct xml_catch *c = pctxt->_private;
-    const xmlChar *cur, *base;
-    struct qd_buf ctx = { 0 }, ptr = { 0 };
-    _cleanup_free_ char *ctxstr = NULL;
-    _cleanup_free_ char *ptrstr = NULL;
-    size_t col, n;
-
-    if (c->message || !pctxt->input || e->level != XML_ERR_FATAL ||
-        !e->message)
-        return;
-
-    /* Show the offending line and a pointer under the error column. */
-    cur = pctxt->input->cur;
-    base = pctxt->input->base;
-    while (cur > base && (*cur == '\n' || *cur == '\r'))
-        cur--;
-    while (cur > base && *cur != '\n' && *cur != '\r')
-        cur--;
-    if (*cur == '\n' || *cur == '\r')
-        cur++;
-    col = (size_t) (pctxt->input->cur - cur);
-    while (*cur && *cur != '\n' && *cur != '\r')
-        qd_buf_append(&ctx, cur++, 1);
-    if (ctx.len) {
-        ctxstr = qd_buf_steal_str(&ctx);
-        for (n = 0; n < col && ctxstr[n]; n++)
-            qd_buf_append(&ptr, ctxstr[n] == '\t' ? "\t" : "-", 1);
-    }
-    qd_buf_append(&ptr, "^", 1);
-    ptrstr = qd_buf_steal_str(&ptr);
-
-    /* libvirt-compat: an empty context line prints as "(null)". */
-    if (e->file)
-        c->message = qd_asprintf("%s:%d: %s%s\n%s", e->file, e->line,
-                                 e->message, ctxstr ? ctxstr : "(null)",
-                                 ptrstr);
-    else
-        c->message = qd_asprintf("at line %d: %s%s\n%s", e->line,
-                                 e->message, ctxstr ? ctxstr : "(null)",
-                                 ptrstr);
-}
-
 int
 qd_test_xml_parse(const char *xml, const char *url, const char *root,
                   int domain, struct qd_test_xml *ret, struct qd_err *err)
 {
-    xmlParserCtxtPtr pctxt;
-    struct xml_catch c = { NULL };
     xmlNodePtr rootnode;
 
-    ret->doc = NULL;
     ret->ctxt = NULL;
-    if (!(pctxt = xmlNewParserCtxt()) || !pctxt->sax)
-        abort();
-    pctxt->_private = &c;
-    pctxt->sax->serror = xml_catch_error;
-    ret->doc = xmlCtxtReadDoc(pctxt, (const xmlChar *) (xml ? xml : ""),
-                              url, NULL, XML_PARSE_NONET |
-                              XML_PARSE_NOWARNING);
-    xmlFreeParserCtxt(pctxt);
-
-    if (!ret->doc) {
-        if (c.message) {
-            qd_err_set(err, QD_TEST_ERR_XML_DETAIL, domain, "%s", c.message);
-            free(c.message);
-            return -1;
-        }
-        return qd_err_set(err, QD_ERR_XML_ERROR, domain,
-                          "XML error: failed to parse xml document '%s'",
-                          url);
-    }
-    free(c.message);
-    if (!(rootnode = xmlDocGetRootElement(ret->doc))) {
-        qd_test_xml_free(ret);
-        return qd_err_set(err, QD_ERR_INTERNAL_ERROR, domain,
-                          "internal error: missing root element");
-    }
+    if (!(ret->doc = qd_xml_read(xml, url, true, domain, err)))
+        return -1;
+    rootnode = xmlDocGetRootElement(ret->doc);
     if (!xmlStrEqual(rootnode->name, (const xmlChar *) root)) {
         qd_err_set(err, QD_ERR_XML_ERROR, QD_TEST_FROM_XML,
                    "XML error: expecting root element of '%s', not '%s'",

@@ -18,7 +18,6 @@
 /* virErrorNumber / virErrorDomain values err.h does not name. */
 enum {
     QD_TEST_ERR_NO_NAME = 21,               /* VIR_ERR_NO_NAME */
-    QD_TEST_ERR_XML_DETAIL = 35,            /* VIR_ERR_XML_DETAIL */
     QD_TEST_ERR_MULTIPLE_INTERFACES = 59,   /* VIR_ERR_MULTIPLE_INTERFACES */
     QD_TEST_ERR_OVERFLOW = 82,              /* VIR_ERR_OVERFLOW */
     QD_TEST_FROM_XML = 5,                   /* VIR_FROM_XML */
