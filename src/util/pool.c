@@ -1,5 +1,12 @@
 /* Worker pool. One mutex guards the queue; two condition variables wake
- * normal and priority workers separately. */
+ * normal and priority workers separately.
+ *
+ * Wake-ups are chained rather than broadcast: a submit wakes a sleeping
+ * worker only when no other wake-up is already under way, and a worker
+ * that takes a job and sees more waiting wakes the next one. A burst of
+ * calls read in one go therefore costs one futex wake per worker that is
+ * really needed, instead of a herd fighting over the queue lock (which,
+ * on a small machine, cost more than the calls themselves). */
 #include "util/pool.h"
 
 #include <pthread.h>
@@ -23,6 +30,7 @@ struct qd_pool {
     size_t njobs, nprio_jobs;
     size_t min, max, nprio;
     size_t nworkers, nfree, nprio_free, nbusy;
+    size_t nwaking, nprio_waking;   /* signalled, not yet running */
     pthread_t *threads;         /* normal + priority, grows */
     size_t nthreads;
     bool quit;
@@ -58,6 +66,23 @@ take_locked(struct qd_pool *pool, bool priority)
     return NULL;
 }
 
+/* Wake one more worker if jobs wait that nobody awake will take. Pool
+ * lock held. */
+static void
+wake_locked(struct qd_pool *pool)
+{
+    if (pool->njobs == 0)
+        return;
+    if (pool->nfree > 0 && pool->nwaking == 0) {
+        pool->nwaking++;
+        pthread_cond_signal(&pool->cond);
+    } else if (pool->nprio_jobs > 0 && pool->nprio_free > 0 &&
+               pool->nprio_waking == 0) {
+        pool->nprio_waking++;
+        pthread_cond_signal(&pool->prio_cond);
+    }
+}
+
 static void *
 worker_main(void *p)
 {
@@ -76,13 +101,18 @@ worker_main(void *p)
                 pool->nprio_free++;
                 pthread_cond_wait(&pool->prio_cond, &pool->lock);
                 pool->nprio_free--;
+                if (pool->nprio_waking > 0)
+                    pool->nprio_waking--;
             } else {
                 pool->nfree++;
                 pthread_cond_wait(&pool->cond, &pool->lock);
                 pool->nfree--;
+                if (pool->nwaking > 0)
+                    pool->nwaking--;
             }
         }
         pool->nbusy++;
+        wake_locked(pool);      /* more queued: chain the next worker */
         pthread_mutex_unlock(&pool->lock);
         j->fn(j->data);
         free(j);
@@ -157,13 +187,11 @@ qd_pool_submit(struct qd_pool *pool, qd_pool_job_fn fn, void *data,
     pool->njobs++;
     if (priority)
         pool->nprio_jobs++;
-    if (pool->nfree == 0 && pool->nworkers < pool->max &&
+    /* grow when nobody can take it: every normal worker is busy */
+    if (pool->nfree == 0 && pool->nwaking == 0 && pool->nworkers < pool->max &&
         !(priority && pool->nprio_free > 0))
         spawn_locked(pool, false);
-    if (priority && pool->nprio_free > 0 && pool->nfree == 0)
-        pthread_cond_signal(&pool->prio_cond);
-    else
-        pthread_cond_signal(&pool->cond);
+    wake_locked(pool);
     pthread_mutex_unlock(&pool->lock);
 }
 
