@@ -119,9 +119,16 @@ run_call(struct qd_client *c, const struct qd_msg *m, struct qd_msg *reply,
     call.conn = c->conn;
     readonly = c->readonly;
     pthread_mutex_unlock(&c->lock);
-    if (!call.conn && !(proc->flags & QD_PROC_NOCONN))
-        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC,
-                             "hypervisor connection not open");
+    if (!call.conn && !(proc->flags & QD_PROC_NOCONN)) {
+        /* libvirt-compat: libvirtd opens the network, storage, ... drivers
+         * separately and words their absence differently */
+        int dom = qd_dispatch_api_domain(proc->api ? proc->api : "");
+        bool hv = dom == QD_FROM_DOMAIN || dom == QD_FROM_NONE;
+
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             hv ? "hypervisor connection not open" :
+                             "connection not open");
+    }
     if (readonly && !(proc->flags & QD_PROC_RO))
         return qd_err_report(err, QD_ERR_OPERATION_DENIED,
                              qd_dispatch_api_domain(proc->api ? proc->api : ""),

@@ -326,7 +326,29 @@ qd_events_client_gone(struct qd_events *e, struct qd_client *c)
 
 /* ---- registration (workers) -------------------------------------------- */
 
-/* Adds @r unless the client is closing. Returns its callback id. */
+/* Does @c already have a registration that catches what @r would? The
+ * style (callback or legacy) does not matter: libvirt tracks one per
+ * connection, object kind, event ID and filter. events->lock held. */
+static bool
+tracked_locked(struct qd_events *e, const struct reg *r)
+{
+    const struct reg *o;
+
+    for (o = e->regs; o; o = o->next) {
+        if (o->client != r->client || o->obj != r->obj ||
+            o->event_id != r->event_id || o->filter != r->filter)
+            continue;
+        if (!r->filter)
+            return true;
+        if (r->obj == QD_EV_NODEDEV ? strcmp(o->name, r->name) == 0 :
+            memcmp(o->uuid, r->uuid, 16) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Adds @r unless the client is closing or already has it. Returns its
+ * callback id. Takes @r. */
 static int
 add_reg(struct qd_events *e, struct reg *r, struct qd_err *err)
 {
@@ -334,6 +356,13 @@ add_reg(struct qd_events *e, struct reg *r, struct qd_err *err)
     int id;
 
     pthread_mutex_lock(&e->lock);
+    if (tracked_locked(e, r)) {
+        pthread_mutex_unlock(&e->lock);
+        free(r->name);
+        free(r);
+        return qd_err_report(err, QD_ERR_INVALID_ARG, QD_FROM_NONE, "%s",
+                             "event callback already tracked");
+    }
     pthread_mutex_lock(&r->client->lock);
     closing = r->client->closing;
     pthread_mutex_unlock(&r->client->lock);
@@ -488,7 +517,7 @@ qd_events_h_legacy_register(struct qd_call *call, const void *a, void *ret,
                                          QD_EV_DOMAIN_LIFECYCLE, true),
                 err) < 0)
         return -1;
-    ((struct qd_w_int *) ret)->v = 1;
+    ((struct qd_w_int *) ret)->v = 0;   /* libvirt-compat: never set */
     return 0;
 }
 
@@ -501,7 +530,7 @@ qd_events_h_legacy_deregister(struct qd_call *call, const void *a, void *ret,
         return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC,
                              "domain event %d not registered",
                              QD_EV_DOMAIN_LIFECYCLE);
-    ((struct qd_w_int *) ret)->v = 1;
+    ((struct qd_w_int *) ret)->v = 0;   /* libvirt-compat: never set */
     return 0;
 }
 

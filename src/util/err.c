@@ -116,8 +116,11 @@ qd_err_report(struct qd_err *err, int code, int domain, const char *fmt, ...)
     err->code = code;
     err->domain = domain;
     err->level = QD_ERR_LEVEL_ERROR;
+    /* libvirt-compat: virReportError puts the template in str1 and the
+     * detail in str2 */
     err->message = msg;
-    err->str1 = info ? info : (t ? qd_strdup(t->bare) : NULL);
+    err->str1 = qd_strdup(t ? (info ? t->with_info : t->bare) : NULL);
+    err->str2 = info;
     err->int1 = -1;
     err->int2 = -1;
     return -1;

@@ -193,6 +193,14 @@ emit_locked(const struct tdom *d, int event, int detail)
                               detail);
 }
 
+/* The id a STOPPED event carries: libvirt reports the def's id, which a
+ * transient domain (no saved persistent def) keeps after stopping. */
+static int
+stopped_id_locked(const struct tdom *d)
+{
+    return d->newdef ? -1 : d->id;
+}
+
 static void
 fill_ref(const struct tdom *d, struct qd_dom_ref *ret)
 {
@@ -499,7 +507,8 @@ add_locked(struct qd_dom_def **def, bool live, bool *ret_existed,
     struct tdom *d = find_uuid_locked((*def)->uuid);
     char uuid[37];
 
-    *ret_existed = d != NULL;
+    /* libvirt-compat: "updated" means a persistent config was replaced */
+    *ret_existed = d && d->persistent;
     if (d) {
         if (strcmp(d->def->name, (*def)->name) != 0) {
             qd_uuid_format(d->def->uuid, uuid);
@@ -638,9 +647,8 @@ qd_test_domain_undefine(struct qd_conn *conn, const struct qd_dom_ref *ref,
     emit_locked(d, EV_UNDEFINED, EV_UNDEFINED_REMOVED);
     d->has_managed_save = false;
     if (is_active(d)) {
+        /* libvirt-compat: the saved config stays until the domain stops */
         d->persistent = false;
-        qd_dom_def_free(d->newdef);
-        d->newdef = NULL;
     } else {
         remove_locked(d);
     }
@@ -692,8 +700,11 @@ qd_test_domain_destroy(struct qd_conn *conn, const struct qd_dom_ref *ref,
         return -1;
     pthread_mutex_lock(&dom_lock);
     if ((d = get_locked(ref, err)) && check_active(d, err) == 0) {
+        int id = stopped_id_locked(d);
+
         shutdown_state_locked(d, SHUTOFF_DESTROYED);
-        emit_locked(d, EV_STOPPED, EV_STOPPED_DESTROYED);
+        qd_event_domain_lifecycle(d->def->name, d->def->uuid, id, EV_STOPPED,
+                                  EV_STOPPED_DESTROYED);
         if (!d->persistent)
             remove_locked(d);
         rc = 0;
@@ -721,8 +732,11 @@ static void
 finish_action_locked(struct tdom *d)
 {
     if (d->state == ST_SHUTOFF) {
+        int id = stopped_id_locked(d);
+
         shutdown_state_locked(d, SHUTOFF_SHUTDOWN);
-        emit_locked(d, EV_STOPPED, EV_STOPPED_SHUTDOWN);
+        qd_event_domain_lifecycle(d->def->name, d->def->uuid, id, EV_STOPPED,
+                                  EV_STOPPED_SHUTDOWN);
         if (!d->persistent)
             remove_locked(d);
     }
