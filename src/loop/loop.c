@@ -59,8 +59,8 @@ struct qd_loop {
     qd_loop_fn wake_hook;
     void *wake_opaque;
     pthread_t thread;
-    bool running;
-    volatile bool quit;
+    bool running;               /* atomic: read by other threads */
+    bool quit;                  /* atomic: set by any thread */
 };
 
 int64_t
@@ -256,14 +256,16 @@ qd_loop_set_wake_hook(struct qd_loop *loop, qd_loop_fn fn, void *opaque)
 void
 qd_loop_quit(struct qd_loop *loop)
 {
-    loop->quit = true;
+    __atomic_store_n(&loop->quit, true, __ATOMIC_RELEASE);
     qd_loop_wake(loop);
 }
 
 bool
 qd_loop_is_loop_thread(const struct qd_loop *loop)
 {
-    return loop->running && pthread_equal(loop->thread, pthread_self());
+    /* @thread is written before @running is published */
+    return __atomic_load_n(&loop->running, __ATOMIC_ACQUIRE) &&
+           pthread_equal(loop->thread, pthread_self());
 }
 
 static int
@@ -329,8 +331,8 @@ qd_loop_run(struct qd_loop *loop)
     struct epoll_event evs[LOOP_MAX_EVENTS];
 
     loop->thread = pthread_self();
-    loop->running = true;
-    while (!loop->quit) {
+    __atomic_store_n(&loop->running, true, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&loop->quit, __ATOMIC_ACQUIRE)) {
         int n, i;
         bool woken = false;
 
@@ -356,5 +358,5 @@ qd_loop_run(struct qd_loop *loop)
             run_posts(loop);
         run_timers(loop);
     }
-    loop->running = false;
+    __atomic_store_n(&loop->running, false, __ATOMIC_RELEASE);
 }
