@@ -8,22 +8,15 @@
 
 #include "util/mem.h"
 
-uint8_t *
-qd_buf_extend(struct qd_buf *b, size_t n)
+void
+qd_buf_grow(struct qd_buf *b, size_t n)
 {
-    uint8_t *p;
+    size_t cap = b->cap ? b->cap : 256;
 
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->data = qd_realloc(b->data, cap);
-        b->cap = cap;
-    }
-    p = b->data + b->len;
-    b->len += n;
-    return p;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    b->data = qd_realloc(b->data, cap);
+    b->cap = cap;
 }
 
 void
@@ -39,20 +32,27 @@ qd_buf_puts(struct qd_buf *b, const char *s)
     qd_buf_append(b, s, strlen(s));
 }
 
+/* One pass into the spare room when it fits (the common case: formatting
+ * XML fragments); a second only when the buffer must grow. */
 void
 qd_buf_printf(struct qd_buf *b, const char *fmt, ...)
 {
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list ap;
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(room ? (char *) b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
     if (n <= 0)
         return;
-    qd_buf_extend(b, n);
+    if ((size_t) n < room) {
+        b->len += (size_t) n;
+        return;
+    }
+    qd_buf_extend(b, (size_t) n);
     va_start(ap, fmt);
-    vsnprintf((char *) b->data + b->len - n, n + 1, fmt, ap);
+    vsnprintf((char *) b->data + b->len - n, (size_t) n + 1, fmt, ap);
     va_end(ap);
 }
 

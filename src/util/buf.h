@@ -11,8 +11,22 @@ struct qd_buf {
     size_t cap;
 };
 
-/* Makes room for @n more bytes and returns a pointer to them (len grows). */
-uint8_t *qd_buf_extend(struct qd_buf *b, size_t n);
+/* Grows the allocation so @n more bytes (and a NUL) fit. */
+void qd_buf_grow(struct qd_buf *b, size_t n);
+
+/* Makes room for @n more bytes and returns a pointer to them (len grows).
+ * Inline: the XDR encoder calls it for every word. */
+static inline uint8_t *
+qd_buf_extend(struct qd_buf *b, size_t n)
+{
+    uint8_t *p;
+
+    if (b->len + n + 1 > b->cap)
+        qd_buf_grow(b, n);
+    p = b->data + b->len;
+    b->len += n;
+    return p;
+}
 void qd_buf_append(struct qd_buf *b, const void *p, size_t n);
 void qd_buf_printf(struct qd_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
