@@ -218,7 +218,7 @@ static int
 run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
     struct qd_err *err)
 {
-    struct qd_server_limits lim;
+    struct qd_server_limits lim, adm;
     struct qd_server *srv = NULL;
     gid_t gid;
     int auth_rw, auth_ro, ready_fd = -1, rc = -1;
@@ -255,10 +255,23 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
         .keepalive_interval = cfg->keepalive_interval,
         .keepalive_count = cfg->keepalive_count,
     };
+    /* libvirt-compat: the "admin" server's settings are libvirtd's
+     * built-in admin_* defaults (the admin_* keys are not read yet) */
+    adm = (struct qd_server_limits) {
+        .max_clients = 5000,
+        .max_queued_clients = 20,
+        .max_anonymous_clients = 0,
+        .min_workers = 5,
+        .max_workers = 20,
+        .prio_workers = 0,
+        .max_client_requests = 5,
+        .keepalive_interval = 5,
+        .keepalive_count = 5,
+    };
     if (detach && daemonize(&ready_fd) < 0)
         return qd_err_sys(err, QD_ERR_INTERNAL_ERROR, QD_FROM_NONE, errno,
                           "cannot detach");
-    if (!(srv = qd_server_new(&lim, err)))
+    if (!(srv = qd_server_new(&lim, &adm, err)))
         goto out;
     if (qd_server_add_unix(srv, cfg->sock_rw_path, cfg->unix_sock_rw_perms,
                            gid, false, false, auth_rw,
@@ -268,7 +281,7 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
                            cfg->max_queued_clients, err) < 0 ||
         qd_server_add_unix(srv, cfg->sock_admin_path,
                            cfg->unix_sock_admin_perms, (gid_t) -1, false,
-                           true, QD_AUTH_NONE, cfg->max_queued_clients,
+                           true, QD_AUTH_NONE, adm.max_queued_clients,
                            err) < 0)
         goto out;
     if (setup_signals(err) < 0 ||

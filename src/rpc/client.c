@@ -41,6 +41,7 @@ qd_client_new(struct qd_server *srv, const struct qd_listener *l, int fd)
     socklen_t len = sizeof(cred);
 
     c->srv = srv;
+    c->ns = l->ns;
     c->listener = l;
     c->fd = fd;
     c->admin = l->admin;
@@ -130,6 +131,7 @@ void
 qd_client_close(struct qd_client *c)
 {
     struct qd_server *srv = c->srv;
+    struct qd_netsrv *ns = c->ns;
 
     if (c->fd < 0)
         return;
@@ -150,14 +152,15 @@ qd_client_close(struct qd_client *c)
     if (c->prev)
         c->prev->next = c->next;
     else
-        srv->clients = c->next;
+        ns->clients = c->next;
     if (c->next)
         c->next->prev = c->prev;
     c->prev = c->next = NULL;
-    srv->nclients--;
+    if (!c->reject)
+        ns->nclients--;
     pthread_mutex_unlock(&srv->lock);
 
-    qd_pool_submit(srv->pool, final_unref_job, c, true);
+    qd_pool_submit(ns->pool, final_unref_job, c, true);
 }
 
 /* Loop thread: the epoll mask this client needs now. */
@@ -170,7 +173,7 @@ update_interest(struct qd_client *c)
     if (c->fd < 0)
         return;
     pthread_mutex_lock(&c->lock);
-    throttled = c->nrequests >= c->srv->limits.max_client_requests;
+    throttled = c->nrequests >= c->ns->limits.max_client_requests;
     if (!c->close_after_tx && !throttled && c->pending.len == 0)
         want |= EPOLLIN;
     if (c->tx.head)
@@ -188,7 +191,7 @@ throttled(struct qd_client *c)
     bool t;
 
     pthread_mutex_lock(&c->lock);
-    t = c->nrequests >= c->srv->limits.max_client_requests;
+    t = c->nrequests >= c->ns->limits.max_client_requests;
     pthread_mutex_unlock(&c->lock);
     return t;
 }
@@ -376,15 +379,23 @@ qd_client_on_event(struct qd_client *c, uint32_t events)
 }
 
 /* Loop thread, about once a second: keepalive and stale rejected clients.
- * A client that asked for keepalive (feature 10) is pinged after
- * keepalive_interval seconds of silence and dropped after
- * keepalive_interval * keepalive_count. */
+ * A client that asked for keepalive (feature 10) is pinged once per
+ * keepalive_interval of silence; when keepalive_count pings in a row went
+ * unanswered, it is dropped an interval after the last one (libvirt's
+ * virKeepAliveTimer: about interval * (count + 1) s of silence). Counting
+ * pings rather than comparing the silence with interval * count keeps a
+ * tick that fires a millisecond late from dropping a client that answers
+ * every ping. */
 void
 qd_client_keepalive_tick(struct qd_client *c, int64_t now_ms)
 {
-    const struct qd_server_limits *lim = &c->srv->limits;
+    const struct qd_server_limits *lim = &c->ns->limits;
     int64_t idle = now_ms - c->last_rx_ms;
     int64_t ival = (int64_t) lim->keepalive_interval * 1000;
+    struct qd_msg_header h = {
+        .prog = QD_PROG_KEEPALIVE, .vers = QD_PROG_VERSION,
+        .proc = QD_KEEPALIVE_PING, .type = QD_MSG_MESSAGE,
+    };
     bool ka;
 
     if (c->reject && idle > 10000) {
@@ -394,23 +405,15 @@ qd_client_keepalive_tick(struct qd_client *c, int64_t now_ms)
     pthread_mutex_lock(&c->lock);
     ka = c->keepalive;
     pthread_mutex_unlock(&c->lock);
-    if (!ka || ival <= 0 || idle < ival)
+    if (!ka || ival <= 0 || idle < ival || now_ms - c->last_ping_ms < ival)
         return;
-    if (lim->keepalive_count == 0 ||
-        idle >= ival * (int64_t) lim->keepalive_count) {
+    if (c->ka_unanswered >= lim->keepalive_count) {
         QD_WARN("client %llu: no keepalive response in %lld s, closing",
                 (unsigned long long) c->id, (long long) (idle / 1000));
         qd_client_close(c);
         return;
     }
-    if (now_ms - c->last_ping_ms >= ival) {
-        struct qd_msg_header h = {
-            .prog = QD_PROG_KEEPALIVE, .vers = QD_PROG_VERSION,
-            .proc = QD_KEEPALIVE_PING, .type = QD_MSG_MESSAGE,
-        };
-
-        c->last_ping_ms = now_ms;
-        c->ka_unanswered++;
-        qd_client_send(c, qd_msg_build(&h, NULL, NULL, NULL));
-    }
+    c->last_ping_ms = now_ms;
+    c->ka_unanswered++;
+    qd_client_send(c, qd_msg_build(&h, NULL, NULL, NULL));
 }

@@ -10,13 +10,15 @@
 #include "rpc/msg.h"
 
 struct qd_server;
+struct qd_netsrv;
 struct qd_listener;
 struct qd_conn;
 
 struct qd_client {
     /* immutable after accept */
-    uint64_t id;
+    uint64_t id;                   /* per named server, from 1; 0: rejected */
     struct qd_server *srv;
+    struct qd_netsrv *ns;          /* "libvirtd" or "admin" */
     const struct qd_listener *listener;
     int fd;                        /* loop thread only; -1 once closed */
     bool admin;                    /* arrived on the admin socket */
@@ -28,7 +30,7 @@ struct qd_client {
     int refs;                      /* atomic */
 
     /* loop thread only */
-    struct qd_client *prev, *next; /* server's client list (srv->lock) */
+    struct qd_client *prev, *next; /* ns->clients (srv->lock) */
     struct qd_client *dirty_next;  /* server's dirty list (srv->dirty_lock) */
     bool dirty;                    /* srv->dirty_lock */
     uint8_t lenbuf[4];

@@ -34,8 +34,10 @@ qd_program_find(const struct qd_program *p, int32_t num)
 static const struct qd_program *
 find_program(const struct qd_client *c, uint32_t prog, uint32_t vers)
 {
+    /* the admin socket serves only ADMIN, the others never do */
     if (c->admin)
-        return NULL;          /* the admin program is not served yet */
+        return prog == qd_program_admin.prog && vers == qd_program_admin.vers ?
+               &qd_program_admin : NULL;
     if (prog == qd_program_remote.prog && vers == qd_program_remote.vers)
         return &qd_program_remote;
     if (prog == qd_program_qemu.prog && vers == qd_program_qemu.vers)

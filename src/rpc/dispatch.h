@@ -26,7 +26,9 @@ typedef int (*qd_proc_handler)(struct qd_call *call, const void *args,
 enum {
     QD_PROC_PRIO = 1 << 0,    /* runs on the priority lane */
     QD_PROC_RO = 1 << 1,      /* allowed on a read-only connection */
-    QD_PROC_NOCONN = 1 << 2,  /* allowed before CONNECT_OPEN */
+    QD_PROC_NOCONN = 1 << 2,  /* allowed before CONNECT_OPEN (every ADMIN
+                                 procedure: libvirtd binds an admin client
+                                 to the daemon when it connects) */
 };
 
 struct qd_proc {
@@ -50,6 +52,7 @@ struct qd_program {
 
 extern const struct qd_program qd_program_remote;
 extern const struct qd_program qd_program_qemu;
+extern const struct qd_program qd_program_admin;
 
 /* Loop thread: is this call cheap enough for the priority lane? */
 bool qd_dispatch_is_priority(const struct qd_client *c,

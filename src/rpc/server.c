@@ -29,6 +29,12 @@ struct call_job {
     struct qd_msg *msg;
 };
 
+/* An admin CLIENT_CLOSE waiting for the loop. */
+struct qd_kill_req {
+    struct qd_netsrv *ns;
+    uint64_t id;
+};
+
 static void wake_hook(void *opaque);
 
 static void
@@ -38,26 +44,40 @@ unref_job(void *data)
 }
 static void keepalive_timer(struct qd_loop *loop, int id, void *opaque);
 
+static void
+netsrv_init(struct qd_server *srv, struct qd_netsrv *ns, const char *name,
+            const struct qd_server_limits *limits)
+{
+    ns->name = name;
+    ns->srv = srv;
+    ns->limits = *limits;
+    if (ns->limits.max_client_requests == 0)
+        ns->limits.max_client_requests = 1;
+    ns->pool = qd_pool_new(limits->min_workers, limits->max_workers,
+                           limits->prio_workers);
+    ns->next_client_id = 1;       /* libvirt-compat: ids count per server */
+}
+
 struct qd_server *
-qd_server_new(const struct qd_server_limits *limits, struct qd_err *err)
+qd_server_new(const struct qd_server_limits *main,
+              const struct qd_server_limits *admin, struct qd_err *err)
 {
     struct qd_server *srv = QD_NEW(struct qd_server);
 
     pthread_mutex_init(&srv->lock, NULL);
     pthread_mutex_init(&srv->dirty_lock, NULL);
-    srv->limits = *limits;
-    if (srv->limits.max_client_requests == 0)
-        srv->limits.max_client_requests = 1;
+    pthread_mutex_init(&srv->kill_lock, NULL);
+    pthread_cond_init(&srv->kill_cond, NULL);
     if (!(srv->loop = qd_loop_new(err))) {
         free(srv);
         return NULL;
     }
     srv->rdbuf_size = SERVER_RDBUF_SIZE;
     srv->rdbuf = qd_malloc(srv->rdbuf_size);
-    srv->pool = qd_pool_new(limits->min_workers, limits->max_workers,
-                            limits->prio_workers);
+    /* libvirt-compat: the names libvirtd gives its servers */
+    netsrv_init(srv, &srv->ns[QD_NETSRV_MAIN], "libvirtd", main);
+    netsrv_init(srv, &srv->ns[QD_NETSRV_ADMIN], "admin", admin);
     srv->events = qd_events_new(srv);
-    srv->next_client_id = 1;
     srv->shutdown_timer = -1;
     qd_loop_set_wake_hook(srv->loop, wake_hook, srv);
     srv->ka_timer = qd_loop_add_timer(srv->loop, 1000, keepalive_timer, srv);
@@ -85,21 +105,43 @@ close_listeners(struct qd_server *srv)
     }
 }
 
+/* Any thread: the loop will run no more posts; release the workers
+ * waiting for a CLIENT_CLOSE. */
+static void
+mark_loop_stopped(struct qd_server *srv)
+{
+    pthread_mutex_lock(&srv->kill_lock);
+    srv->loop_stopped = true;
+    pthread_cond_broadcast(&srv->kill_cond);
+    pthread_mutex_unlock(&srv->kill_lock);
+}
+
 void
 qd_server_free(struct qd_server *srv)
 {
+    size_t i;
+
     if (!srv)
         return;
+    mark_loop_stopped(srv);
     close_listeners(srv);
-    while (srv->clients)
-        qd_client_close(srv->clients);
-    qd_pool_free(srv->pool);     /* runs the final unrefs, ends all calls */
-    srv->pool = NULL;
+    for (i = 0; i < QD_NETSRV_COUNT; i++)
+        while (srv->ns[i].clients)
+            qd_client_close(srv->ns[i].clients);
+    /* admin calls may look at the main pool: stop them first; the pools
+     * run the final unrefs and end all calls */
+    for (i = QD_NETSRV_COUNT; i-- > 0;) {
+        qd_pool_free(srv->ns[i].pool);
+        srv->ns[i].pool = NULL;
+    }
     wake_hook(srv);              /* releases the dirty list's references */
     qd_events_free(srv->events);
+    free(srv->kills);
     free(srv->listeners);
     free(srv->rdbuf);
     qd_loop_free(srv->loop);
+    pthread_cond_destroy(&srv->kill_cond);
+    pthread_mutex_destroy(&srv->kill_lock);
     pthread_mutex_destroy(&srv->dirty_lock);
     pthread_mutex_destroy(&srv->lock);
     free(srv);
@@ -108,8 +150,10 @@ qd_server_free(struct qd_server *srv)
 void
 qd_server_unref_client_on_loop(struct qd_server *srv, struct qd_client *c)
 {
-    if (srv->pool && __atomic_load_n(&c->refs, __ATOMIC_ACQUIRE) == 1)
-        qd_pool_submit(srv->pool, unref_job, c, true);
+    struct qd_pool *pool = c->ns->pool;
+
+    if (pool && __atomic_load_n(&c->refs, __ATOMIC_ACQUIRE) == 1)
+        qd_pool_submit(pool, unref_job, c, true);
     else
         qd_client_unref(c);
 }
@@ -130,6 +174,8 @@ on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
 {
     struct qd_listener *l = opaque;
     struct qd_server *srv = l->srv;
+    struct qd_netsrv *ns;
+    unsigned max_clients = 0;
     int n;
 
     for (n = 0; n < 64; n++) {
@@ -149,19 +195,25 @@ on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
             qd_client_unref(c);
             continue;
         }
+        ns = l->ns;
         pthread_mutex_lock(&srv->lock);
-        c->id = srv->next_client_id++;
-        if (srv->nclients >= srv->limits.max_clients)
+        /* a client over the limit gets no id: it is not one of the
+         * server's clients, only told why it is dropped */
+        if (ns->nclients >= ns->limits.max_clients) {
             c->reject = true;
-        c->next = srv->clients;
-        if (srv->clients)
-            srv->clients->prev = c;
-        srv->clients = c;
-        srv->nclients++;
+            max_clients = ns->limits.max_clients;
+        } else {
+            c->id = ns->next_client_id++;
+            ns->nclients++;
+        }
+        c->next = ns->clients;
+        if (ns->clients)
+            ns->clients->prev = c;
+        ns->clients = c;
         pthread_mutex_unlock(&srv->lock);
         if (c->reject)
             QD_WARN("Too many active clients (%u), dropping connection from "
-                    "pid %d", srv->limits.max_clients, (int) c->pid);
+                    "pid %d", max_clients, (int) c->pid);
         c->interest = EPOLLIN;
         if (qd_loop_add_fd(loop, cfd, EPOLLIN, on_client_fd, c, &err) < 0) {
             QD_WARN("%s", err.message);
@@ -215,7 +267,8 @@ qd_server_add_unix(struct qd_server *srv, const char *path, mode_t perms,
                                 (srv->nlisteners + 1) * sizeof(*l));
     l = &srv->listeners[srv->nlisteners++];
     *l = (struct qd_listener) {
-        .srv = srv, .fd = fd, .path = qd_strdup(path), .readonly = readonly,
+        .srv = srv, .ns = &srv->ns[admin ? QD_NETSRV_ADMIN : QD_NETSRV_MAIN],
+        .fd = fd, .path = qd_strdup(path), .readonly = readonly,
         .admin = admin, .auth = auth,
     };
     return 0;
@@ -237,6 +290,7 @@ qd_server_run(struct qd_server *srv)
         }
     }
     qd_loop_run(srv->loop);
+    mark_loop_stopped(srv);
 }
 
 void
@@ -283,19 +337,49 @@ wake_hook(void *opaque)
     }
 }
 
+/* Loop thread, each tick: quit after auto_shutdown_s without clients
+ * (libvirt's virNetDaemonAutoShutdown: admin clients count too). */
+static void
+check_auto_shutdown(struct qd_server *srv, int64_t now)
+{
+    unsigned timeout;
+    bool busy = false;
+    size_t i;
+
+    pthread_mutex_lock(&srv->lock);
+    timeout = srv->auto_shutdown_s;
+    for (i = 0; i < QD_NETSRV_COUNT; i++)
+        busy = busy || srv->ns[i].clients;
+    pthread_mutex_unlock(&srv->lock);
+    if (timeout == 0 || busy || srv->shutting_down) {
+        srv->idle_since_ms = 0;
+        return;
+    }
+    if (srv->idle_since_ms == 0)
+        srv->idle_since_ms = now;
+    else if (now - srv->idle_since_ms >= (int64_t) timeout * 1000) {
+        QD_INFO("no client for %u s: shutting down", timeout);
+        qd_server_begin_shutdown(srv);
+    }
+}
+
 static void
 keepalive_timer(struct qd_loop *loop, int id, void *opaque)
 {
     struct qd_server *srv = opaque;
     int64_t now = qd_loop_now_ms();
     struct qd_client *c, *next;
+    size_t i;
 
-    /* The list only changes on this thread, so no lock is needed to walk
-     * it here; a tick may close (and unlink) the current client. */
-    for (c = srv->clients; c; c = next) {
-        next = c->next;
-        qd_client_keepalive_tick(c, now);
+    /* The lists only change on this thread, so no lock is needed to walk
+     * them here; a tick may close (and unlink) the current client. */
+    for (i = 0; i < QD_NETSRV_COUNT; i++) {
+        for (c = srv->ns[i].clients; c; c = next) {
+            next = c->next;
+            qd_client_keepalive_tick(c, now);
+        }
     }
+    check_auto_shutdown(srv, now);
 }
 
 static void
@@ -315,10 +399,13 @@ static void
 send_reject(struct qd_client *c, const struct qd_msg_header *h)
 {
     struct qd_err err = QD_ERR_INIT;
+    unsigned max;
 
+    pthread_mutex_lock(&c->srv->lock);
+    max = c->ns->limits.max_clients;
+    pthread_mutex_unlock(&c->srv->lock);
     qd_err_set(&err, QD_ERR_RPC, QD_FROM_RPC,
-               "Too many active clients (%u), dropping connection",
-               c->srv->limits.max_clients);
+               "Too many active clients (%u), dropping connection", max);
     pthread_mutex_lock(&c->lock);
     c->close_after_tx = true;
     pthread_mutex_unlock(&c->lock);
@@ -381,7 +468,7 @@ qd_server_dispatch(struct qd_server *srv, struct qd_client *c,
     job = QD_NEW(struct call_job);
     job->client = qd_client_ref(c);
     job->msg = m;
-    qd_pool_submit(srv->pool, call_job, job,
+    qd_pool_submit(c->ns->pool, call_job, job,
                    qd_dispatch_is_priority(c, &m->hdr));
 }
 
@@ -391,14 +478,17 @@ server_idle(struct qd_server *srv)
     struct qd_pool_stats st;
     struct qd_client *c;
     bool idle = true;
+    size_t i;
 
-    qd_pool_get_stats(srv->pool, &st);
-    if (st.job_queue_depth > 0 || st.free_workers < st.nworkers)
-        return false;
-    for (c = srv->clients; c && idle; c = c->next) {
-        pthread_mutex_lock(&c->lock);
-        idle = c->nrequests == 0 && !c->tx.head;
-        pthread_mutex_unlock(&c->lock);
+    for (i = 0; i < QD_NETSRV_COUNT && idle; i++) {
+        qd_pool_get_stats(srv->ns[i].pool, &st);
+        if (st.job_queue_depth > 0 || st.free_workers < st.nworkers)
+            return false;
+        for (c = srv->ns[i].clients; c && idle; c = c->next) {
+            pthread_mutex_lock(&c->lock);
+            idle = c->nrequests == 0 && !c->tx.head;
+            pthread_mutex_unlock(&c->lock);
+        }
     }
     return idle;
 }
@@ -423,4 +513,84 @@ qd_server_begin_shutdown(struct qd_server *srv)
     srv->shutdown_deadline = qd_loop_now_ms() + 5000;
     srv->shutdown_timer = qd_loop_add_timer(srv->loop, 20, shutdown_timer,
                                             srv);
+}
+
+struct qd_netsrv *
+qd_server_find_netsrv(struct qd_server *srv, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < QD_NETSRV_COUNT; i++)
+        if (strcmp(srv->ns[i].name, name) == 0)
+            return &srv->ns[i];
+    return NULL;
+}
+
+/* Loop thread: carry out the CLIENT_CLOSE requests queued so far. */
+static void
+run_kills(void *opaque)
+{
+    struct qd_server *srv = opaque;
+    struct qd_kill_req *kills;
+    size_t n, i;
+    uint64_t done;
+
+    pthread_mutex_lock(&srv->kill_lock);
+    kills = steal_ptr(&srv->kills);
+    n = srv->nkills;
+    srv->nkills = 0;
+    done = srv->kills_asked;
+    pthread_mutex_unlock(&srv->kill_lock);
+    for (i = 0; i < n; i++) {
+        struct qd_client *c;
+
+        for (c = kills[i].ns->clients; c; c = c->next) {
+            if (!c->reject && c->id == kills[i].id) {
+                QD_INFO("client %llu of server %s: closed by an admin",
+                        (unsigned long long) c->id, kills[i].ns->name);
+                qd_client_close(c);
+                break;
+            }
+        }
+    }
+    free(kills);
+    pthread_mutex_lock(&srv->kill_lock);
+    if (srv->kills_done < done)
+        srv->kills_done = done;
+    pthread_cond_broadcast(&srv->kill_cond);
+    pthread_mutex_unlock(&srv->kill_lock);
+}
+
+void
+qd_server_close_client(struct qd_netsrv *ns, uint64_t id)
+{
+    struct qd_server *srv = ns->srv;
+    uint64_t ticket;
+
+    pthread_mutex_lock(&srv->kill_lock);
+    if (srv->loop_stopped) {
+        pthread_mutex_unlock(&srv->kill_lock);
+        return;
+    }
+    srv->kills = qd_realloc(srv->kills,
+                            (srv->nkills + 1) * sizeof(*srv->kills));
+    srv->kills[srv->nkills++] = (struct qd_kill_req) { ns, id };
+    ticket = ++srv->kills_asked;
+    pthread_mutex_unlock(&srv->kill_lock);
+
+    /* The socket, the epoll set and the client list belong to the loop;
+     * the reply to this call goes out after the close. */
+    qd_loop_post(srv->loop, run_kills, srv);
+    pthread_mutex_lock(&srv->kill_lock);
+    while (srv->kills_done < ticket && !srv->loop_stopped)
+        pthread_cond_wait(&srv->kill_cond, &srv->kill_lock);
+    pthread_mutex_unlock(&srv->kill_lock);
+}
+
+void
+qd_server_set_auto_shutdown(struct qd_server *srv, unsigned seconds)
+{
+    pthread_mutex_lock(&srv->lock);
+    srv->auto_shutdown_s = seconds;
+    pthread_mutex_unlock(&srv->lock);
 }

@@ -1,4 +1,5 @@
-/* The server: listeners, clients, the worker pool and the loop. */
+/* The daemon: listeners, the loop, and libvirt's two named servers, each
+ * with its clients and its worker pool. */
 #ifndef QD_RPC_SERVER_H
 #define QD_RPC_SERVER_H
 
@@ -13,9 +14,11 @@ struct qd_err;
 struct qd_loop;
 struct qd_client;
 struct qd_msg;
+struct qd_netsrv;
 
 struct qd_listener {
     struct qd_server *srv;
+    struct qd_netsrv *ns;  /* the named server its clients belong to */
     int fd;
     char *path;            /* UNIX socket path, unlinked on close */
     bool readonly;
@@ -23,6 +26,9 @@ struct qd_listener {
     int auth;              /* QD_AUTH_* */
 };
 
+/* One named server's settings (libvirtd.conf's max_clients, min_workers,
+ * ... for "libvirtd"; admin_max_clients, admin_min_workers, ... for
+ * "admin"). */
 struct qd_server_limits {
     unsigned max_clients;
     unsigned max_queued_clients;
@@ -33,22 +39,46 @@ struct qd_server_limits {
     unsigned keepalive_count;
 };
 
+/* What libvirt calls a virNetServer: "libvirtd" serves the rw and ro
+ * sockets, "admin" the admin socket. Each has its own clients, client
+ * limits and worker pool, so admin calls are answered while every main
+ * worker is busy. */
+enum { QD_NETSRV_MAIN, QD_NETSRV_ADMIN, QD_NETSRV_COUNT };
+
+struct qd_netsrv {
+    const char *name;                    /* immutable */
+    struct qd_server *srv;
+    struct qd_pool *pool;                /* immutable while the loop runs */
+    struct qd_server_limits limits;      /* srv->lock for max_clients and
+                                            max_anonymous_clients; the rest
+                                            is immutable */
+    struct qd_client *clients;           /* srv->lock (written by the loop) */
+    size_t nclients;                     /* srv->lock: admitted clients */
+    uint64_t next_client_id;             /* loop thread */
+};
+
 struct qd_server {
     pthread_mutex_t lock;
-    struct qd_server_limits limits;      /* lock */
     struct qd_loop *loop;
-    struct qd_pool *pool;
     struct qd_events *events;
+    struct qd_netsrv ns[QD_NETSRV_COUNT];
 
     struct qd_listener *listeners;       /* loop thread */
     size_t nlisteners;
 
-    struct qd_client *clients;           /* lock (written by the loop) */
-    size_t nclients;
-    uint64_t next_client_id;
-
     pthread_mutex_t dirty_lock;
     struct qd_client *dirty;             /* dirty_lock */
+
+    /* admin CLIENT_CLOSE requests for the loop: kill_lock */
+    pthread_mutex_t kill_lock;
+    pthread_cond_t kill_cond;
+    struct qd_kill_req *kills;
+    size_t nkills;
+    uint64_t kills_asked, kills_done;
+    bool loop_stopped;
+
+    unsigned auto_shutdown_s;            /* lock; 0: never */
+    int64_t idle_since_ms;               /* loop thread; 0: has clients */
 
     uint8_t *rdbuf;                      /* loop thread's read buffer */
     size_t rdbuf_size;
@@ -58,11 +88,14 @@ struct qd_server {
     bool shutting_down;
 };
 
-struct qd_server *qd_server_new(const struct qd_server_limits *limits,
+/* @main: the "libvirtd" server's settings; @admin: the "admin" one's. */
+struct qd_server *qd_server_new(const struct qd_server_limits *main,
+                                const struct qd_server_limits *admin,
                                 struct qd_err *err);
 void qd_server_free(struct qd_server *srv);
 
-/* Before the loop runs: create and listen on a UNIX socket. */
+/* Before the loop runs: create and listen on a UNIX socket. Clients of an
+ * @admin socket belong to the "admin" server, others to "libvirtd". */
 int qd_server_add_unix(struct qd_server *srv, const char *path, mode_t perms,
                        gid_t group, bool readonly, bool admin, int auth,
                        unsigned backlog, struct qd_err *err);
@@ -80,5 +113,15 @@ void qd_server_unref_client_on_loop(struct qd_server *srv,
 /* Loop thread: a complete message arrived from @c. Takes @m. */
 void qd_server_dispatch(struct qd_server *srv, struct qd_client *c,
                         struct qd_msg *m);
+
+/* Any thread: the named server called @name, or NULL. */
+struct qd_netsrv *qd_server_find_netsrv(struct qd_server *srv,
+                                        const char *name);
+/* Worker: have the loop close client @id of @ns (if it is still there) and
+ * wait until it has; the client's slot is free on return. */
+void qd_server_close_client(struct qd_netsrv *ns, uint64_t id);
+/* Any thread: quit after @seconds without any client (0: never), as
+ * libvirtd's --timeout and virt-admin daemon-timeout. */
+void qd_server_set_auto_shutdown(struct qd_server *srv, unsigned seconds);
 
 #endif

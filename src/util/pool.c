@@ -6,19 +6,38 @@
  * that takes a job and sees more waiting wakes the next one. A burst of
  * calls read in one go therefore costs one futex wake per worker that is
  * really needed, instead of a herd fighting over the queue lock (which,
- * on a small machine, cost more than the calls themselves). */
+ * on a small machine, cost more than the calls themselves).
+ *
+ * Shrinking: a worker checks, before it takes a job and whenever it wakes,
+ * whether its kind has more workers than the limit allows; if so it exits.
+ * A busy worker thus finishes its job first, and a queued job always stays
+ * for the workers that remain. An exiting worker passes on any wake-up it
+ * consumed. Exited threads stay on the list until joined by the next
+ * qd_pool_set_params() or by qd_pool_free(). */
 #include "util/pool.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "util/err.h"
 #include "util/mem.h"
+
+#define POOL_ERR_SYSTEM_ERROR 38    /* VIR_ERR_SYSTEM_ERROR */
 
 struct job {
     struct job *next;
     qd_pool_job_fn fn;
     void *data;
     bool priority;
+};
+
+struct worker {
+    struct worker *next;
+    struct qd_pool *pool;
+    pthread_t thread;
+    bool priority;
+    bool exited;                /* pool lock: done, waiting to be joined */
 };
 
 struct qd_pool {
@@ -28,17 +47,13 @@ struct qd_pool {
     pthread_cond_t idle_cond;   /* free() waits for drain */
     struct job *head, *tail;
     size_t njobs, nprio_jobs;
-    size_t min, max, nprio;
-    size_t nworkers, nfree, nprio_free, nbusy;
-    size_t nwaking, nprio_waking;   /* signalled, not yet running */
-    pthread_t *threads;         /* normal + priority, grows */
-    size_t nthreads;
+    size_t min, max;            /* normal workers: floor and ceiling */
+    size_t max_prio;            /* priority workers wanted */
+    size_t nworkers, nprio_workers;   /* alive */
+    size_t nfree, nprio_free, nbusy;
+    size_t nwaking, nprio_waking;     /* signalled, not yet running */
+    struct worker *workers;     /* every thread not yet joined */
     bool quit;
-};
-
-struct worker_arg {
-    struct qd_pool *pool;
-    bool priority;
 };
 
 /* Removes the first job this worker may run. Pool lock held. */
@@ -83,20 +98,29 @@ wake_locked(struct qd_pool *pool)
     }
 }
 
+/* Has @priority's kind more workers than its limit? Pool lock held. */
+static bool
+excess_locked(const struct qd_pool *pool, bool priority)
+{
+    return priority ? pool->nprio_workers > pool->max_prio
+                    : pool->nworkers > pool->max;
+}
+
 static void *
 worker_main(void *p)
 {
-    struct worker_arg *arg = p;
-    struct qd_pool *pool = arg->pool;
-    bool priority = arg->priority;
+    struct worker *w = p;
+    struct qd_pool *pool = w->pool;
+    bool priority = w->priority;
     struct job *j;
 
-    free(arg);
     pthread_mutex_lock(&pool->lock);
     for (;;) {
-        while (!(j = take_locked(pool, priority))) {
+        if (excess_locked(pool, priority))
+            break;
+        if (!(j = take_locked(pool, priority))) {
             if (pool->quit)
-                goto out;
+                break;
             if (priority) {
                 pool->nprio_free++;
                 pthread_cond_wait(&pool->prio_cond, &pool->lock);
@@ -110,6 +134,7 @@ worker_main(void *p)
                 if (pool->nwaking > 0)
                     pool->nwaking--;
             }
+            continue;
         }
         pool->nbusy++;
         wake_locked(pool);      /* more queued: chain the next worker */
@@ -121,28 +146,54 @@ worker_main(void *p)
         if (pool->njobs == 0 && pool->nbusy == 0)
             pthread_cond_broadcast(&pool->idle_cond);
     }
-out:
+    if (priority)
+        pool->nprio_workers--;
+    else
+        pool->nworkers--;
+    w->exited = true;
+    wake_locked(pool);          /* hand on a wake-up this worker consumed */
     pthread_mutex_unlock(&pool->lock);
     return NULL;
 }
 
-static void
+/* Starts one worker. Pool lock held. Returns 0, or an errno value. */
+static int
 spawn_locked(struct qd_pool *pool, bool priority)
 {
-    struct worker_arg *arg = QD_NEW(struct worker_arg);
-    pthread_t t;
+    struct worker *w = QD_NEW(struct worker);
+    int rc;
 
-    arg->pool = pool;
-    arg->priority = priority;
-    if (pthread_create(&t, NULL, worker_main, arg) != 0) {
-        free(arg);
-        return;
+    w->pool = pool;
+    w->priority = priority;
+    if ((rc = pthread_create(&w->thread, NULL, worker_main, w)) != 0) {
+        free(w);
+        return rc;
     }
-    pool->threads = qd_realloc(pool->threads,
-                               (pool->nthreads + 1) * sizeof(pthread_t));
-    pool->threads[pool->nthreads++] = t;
-    if (!priority)
+    w->next = pool->workers;
+    pool->workers = w;
+    if (priority)
+        pool->nprio_workers++;
+    else
         pool->nworkers++;
+    return 0;
+}
+
+/* Joins the workers that exited. Pool lock held; an exited worker no
+ * longer needs it, so the joins return at once. */
+static void
+reap_locked(struct qd_pool *pool)
+{
+    struct worker **pp = &pool->workers, *w;
+
+    while ((w = *pp)) {
+        if (!w->exited) {
+            pp = &w->next;
+            continue;
+        }
+        *pp = w->next;
+        pthread_join(w->thread, NULL);
+        free(w);
+    }
 }
 
 struct qd_pool *
@@ -159,12 +210,12 @@ qd_pool_new(size_t min, size_t max, size_t prio)
     pool->max = max < min ? min : max;
     if (pool->max == 0)
         pool->max = 1;
-    pool->nprio = prio;
+    pool->max_prio = prio;
     pthread_mutex_lock(&pool->lock);
     for (i = 0; i < (min ? min : 1); i++)
-        spawn_locked(pool, false);
+        (void) spawn_locked(pool, false);
     for (i = 0; i < prio; i++)
-        spawn_locked(pool, true);
+        (void) spawn_locked(pool, true);
     pthread_mutex_unlock(&pool->lock);
     return pool;
 }
@@ -190,7 +241,7 @@ qd_pool_submit(struct qd_pool *pool, qd_pool_job_fn fn, void *data,
     /* grow when nobody can take it: every normal worker is busy */
     if (pool->nfree == 0 && pool->nwaking == 0 && pool->nworkers < pool->max &&
         !(priority && pool->nprio_free > 0))
-        spawn_locked(pool, false);
+        (void) spawn_locked(pool, false);
     wake_locked(pool);
     pthread_mutex_unlock(&pool->lock);
 }
@@ -201,17 +252,84 @@ qd_pool_get_stats(struct qd_pool *pool, struct qd_pool_stats *st)
     pthread_mutex_lock(&pool->lock);
     st->min_workers = pool->min;
     st->max_workers = pool->max;
-    st->prio_workers = pool->nprio;
+    st->prio_workers = pool->nprio_workers;
     st->nworkers = pool->nworkers;
     st->free_workers = pool->nfree;
     st->job_queue_depth = pool->njobs;
     pthread_mutex_unlock(&pool->lock);
 }
 
+/* Starts workers until @kind has @want. Pool lock held. */
+static int
+grow_locked(struct qd_pool *pool, bool priority, size_t want,
+            struct qd_err *err)
+{
+    size_t *have = priority ? &pool->nprio_workers : &pool->nworkers;
+    int rc;
+
+    while (*have < want)
+        if ((rc = spawn_locked(pool, priority)) != 0)
+            return qd_err_sys(err, POOL_ERR_SYSTEM_ERROR, QD_FROM_NONE, rc,
+                              "Failed to create thread");
+    return 0;
+}
+
+int
+qd_pool_set_params(struct qd_pool *pool, long long min, long long max,
+                   long long prio, struct qd_err *err)
+{
+    size_t new_min, new_max;
+    int rc = -1;
+
+    pthread_mutex_lock(&pool->lock);
+    reap_locked(pool);
+    new_min = min >= 0 ? (size_t) min : pool->min;
+    new_max = max >= 0 ? (size_t) max : pool->max;
+    if (new_min > new_max) {
+        qd_err_report(err, QD_ERR_INVALID_ARG, QD_FROM_NONE, "%s",
+                      "minWorkers cannot be larger than maxWorkers");
+        goto out;
+    }
+    if ((max == 0 && pool->max > 0) || (max > 0 && pool->max == 0)) {
+        qd_err_report(err, QD_ERR_INVALID_ARG, QD_FROM_NONE, "%s",
+                      "maxWorkers must not be switched from zero to "
+                      "non-zero and vice versa");
+        goto out;
+    }
+    if (min >= 0) {
+        if (grow_locked(pool, false, new_min, err) < 0)
+            goto out;
+        pool->min = new_min;
+    }
+    if (max >= 0) {
+        pool->max = new_max;
+        /* idle workers over the limit exit; busy ones on their way out */
+        pthread_cond_broadcast(&pool->cond);
+        /* jobs waiting with nobody free: use the room a raise made */
+        if (pool->nfree == 0 && pool->njobs > 0 &&
+            grow_locked(pool, false,
+                        pool->nworkers + pool->njobs < new_max ?
+                        pool->nworkers + pool->njobs : new_max, err) < 0)
+            goto out;
+    }
+    if (prio >= 0) {
+        pool->max_prio = (size_t) prio;
+        if ((size_t) prio < pool->nprio_workers)
+            pthread_cond_broadcast(&pool->prio_cond);
+        else if (grow_locked(pool, true, (size_t) prio, err) < 0)
+            goto out;
+    }
+    wake_locked(pool);
+    rc = 0;
+out:
+    pthread_mutex_unlock(&pool->lock);
+    return rc;
+}
+
 void
 qd_pool_free(struct qd_pool *pool)
 {
-    size_t i;
+    struct worker *w;
 
     if (!pool)
         return;
@@ -222,9 +340,11 @@ qd_pool_free(struct qd_pool *pool)
     pthread_cond_broadcast(&pool->cond);
     pthread_cond_broadcast(&pool->prio_cond);
     pthread_mutex_unlock(&pool->lock);
-    for (i = 0; i < pool->nthreads; i++)
-        pthread_join(pool->threads[i], NULL);
-    free(pool->threads);
+    while ((w = pool->workers)) {
+        pool->workers = w->next;
+        pthread_join(w->thread, NULL);
+        free(w);
+    }
     pthread_cond_destroy(&pool->cond);
     pthread_cond_destroy(&pool->prio_cond);
     pthread_cond_destroy(&pool->idle_cond);
