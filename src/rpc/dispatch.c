@@ -67,7 +67,7 @@ qd_dispatch_api_domain(const char *api)
 {
     static const struct { const char *word; int domain; } map[] = {
         { "Secret", QD_FROM_SECRET },
-        { "NWFilter", 34 /* VIR_FROM_NWFILTER */ },
+        { "NWFilter", QD_FROM_NWFILTER },
         { "Network", QD_FROM_NETWORK },
         { "Storage", QD_FROM_STORAGE },
         { "NodeDevice", QD_FROM_NODEDEV },

@@ -27,11 +27,7 @@
 #include "util/mem.h"
 
 /* virterror.h values not in util/err.h */
-#define ADM_FROM_ADMIN 62                 /* VIR_FROM_ADMIN */
 #define ADM_ERR_SYSTEM_ERROR 38
-#define ADM_ERR_ARGUMENT_UNSUPPORTED 74
-#define ADM_ERR_NO_SERVER 95
-#define ADM_ERR_NO_CLIENT 96
 
 #define ADM_LIB_VERSION 9000000ull        /* libvirt-compat: libvirtd 9.0.0 */
 #define ADM_TPARAM_FIELD_LENGTH 80        /* VIR_TYPED_PARAM_FIELD_LENGTH */
@@ -46,7 +42,7 @@ check_flags(uint32_t flags, const char *func, struct qd_err *err)
 {
     if (flags == 0)
         return 0;
-    return qd_err_set(err, QD_ERR_INVALID_ARG, ADM_FROM_ADMIN,
+    return qd_err_set(err, QD_ERR_INVALID_ARG, QD_FROM_ADMIN,
                       "unsupported flags (0x%x) in function %s", flags, func);
 }
 
@@ -57,7 +53,7 @@ get_server(const struct qd_call *call, const char *name, struct qd_err *err)
     struct qd_netsrv *ns = qd_server_find_netsrv(call->client->srv, name);
 
     if (!ns)
-        qd_err_report(err, ADM_ERR_NO_SERVER, QD_FROM_RPC,
+        qd_err_report(err, QD_ERR_NO_SERVER, QD_FROM_RPC,
                       "No server named '%s'", name);
     return ns;
 }
@@ -70,7 +66,7 @@ get_server_adm(const struct qd_call *call, const char *name,
     struct qd_netsrv *ns = qd_server_find_netsrv(call->client->srv, name);
 
     if (!ns)
-        qd_err_report(err, ADM_ERR_NO_SERVER, ADM_FROM_ADMIN,
+        qd_err_report(err, QD_ERR_NO_SERVER, QD_FROM_ADMIN,
                       "no server with matching name '%s' found", name);
     return ns;
 }
@@ -199,7 +195,7 @@ validate_uint_params(const struct qd_xdr_array *a, const char *const *keys,
         i++;
     }
     if (j == nkeys && i != a->n)
-        return qd_err_report(err, ADM_ERR_ARGUMENT_UNSUPPORTED, QD_FROM_NONE,
+        return qd_err_report(err, QD_ERR_ARGUMENT_UNSUPPORTED, QD_FROM_NONE,
                              "parameter '%s' not supported",
                              sorted[i]->field);
     return 0;
@@ -414,7 +410,7 @@ h_lookup_client(struct qd_call *call, const void *a, void *r,
         check_flags(args->flags, "adminServerLookupClient", err) < 0)
         return -1;
     if (!find_client(ns, args->id, &s))
-        return qd_err_report(err, ADM_ERR_NO_CLIENT, QD_FROM_RPC,
+        return qd_err_report(err, QD_ERR_NO_CLIENT, QD_FROM_RPC,
                              "No client with matching ID '%llu'",
                              (unsigned long long) args->id);
     fill_client(ret, ns, &s);
@@ -466,7 +462,7 @@ h_client_info(struct qd_call *call, const void *a, void *r,
     if (!(ns = get_server_adm(call, args->clnt.srv, err)))
         return -1;
     if (!find_client(ns, args->clnt.id, &s))
-        return qd_err_report(err, ADM_ERR_NO_CLIENT, ADM_FROM_ADMIN,
+        return qd_err_report(err, QD_ERR_NO_CLIENT, QD_FROM_ADMIN,
                              "no client with matching id '%llu' found",
                              (unsigned long long) args->clnt.id);
     if (check_flags(args->flags, "adminClientGetInfo", err) < 0)
@@ -499,7 +495,7 @@ h_client_close(struct qd_call *call, const void *a, void *r,
     if (!(ns = get_server(call, args->clnt.srv, err)))
         return -1;
     if (!find_client(ns, args->clnt.id, &s))
-        return qd_err_report(err, ADM_ERR_NO_CLIENT, QD_FROM_RPC,
+        return qd_err_report(err, QD_ERR_NO_CLIENT, QD_FROM_RPC,
                              "No client with matching ID '%llu'",
                              (unsigned long long) args->clnt.id);
     if (check_flags(args->flags, "adminClientClose", err) < 0)

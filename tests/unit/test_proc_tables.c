@@ -12,15 +12,38 @@
 #include "util/err.h"
 
 static void
-test_remote_sorted(void **state)
+check_sorted(const struct qd_program *p)
 {
-    const struct qd_program *p = &qd_program_remote;
     size_t i;
 
-    (void) state;
-    assert_true(p->nprocs > 100);
     for (i = 1; i < p->nprocs; i++)
         assert_true(p->procs[i - 1].num < p->procs[i].num);
+    for (i = 0; i < p->nprocs; i++) {
+        assert_non_null(p->procs[i].handler);
+        assert_ptr_equal(qd_program_find(p, p->procs[i].num), &p->procs[i]);
+    }
+}
+
+static void
+test_remote_sorted(void **state)
+{
+    (void) state;
+    assert_true(qd_program_remote.nprocs > 100);
+    check_sorted(&qd_program_remote);
+}
+
+/* the ADMIN program serves all of libvirt 9.0's 19 procedures */
+static void
+test_admin_and_qemu_tables(void **state)
+{
+    int32_t n;
+
+    (void) state;
+    check_sorted(&qd_program_admin);
+    check_sorted(&qd_program_qemu);
+    assert_int_equal(qd_program_admin.nprocs, 19);
+    for (n = 1; n <= 19; n++)
+        assert_non_null(qd_program_find(&qd_program_admin, n));
 }
 
 static void
@@ -80,6 +103,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_remote_sorted),
+        cmocka_unit_test(test_admin_and_qemu_tables),
         cmocka_unit_test(test_remote_rows),
         cmocka_unit_test(test_remote_known_flags),
         cmocka_unit_test(test_api_error_domain),
