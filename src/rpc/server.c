@@ -36,6 +36,7 @@ struct qd_kill_req {
 };
 
 static void wake_hook(void *opaque);
+static void accept_resume_timer(struct qd_loop *loop, int id, void *opaque);
 
 static void
 unref_job(void *data)
@@ -81,6 +82,9 @@ qd_server_new(const struct qd_server_limits *main,
     srv->shutdown_timer = -1;
     qd_loop_set_wake_hook(srv->loop, wake_hook, srv);
     srv->ka_timer = qd_loop_add_timer(srv->loop, 1000, keepalive_timer, srv);
+    srv->accept_timer = qd_loop_add_timer(srv->loop, -1, accept_resume_timer,
+                                          srv);
+    srv->accept_warned_ms = -10000;
     return srv;
 }
 
@@ -169,6 +173,46 @@ on_client_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
     qd_server_unref_client_on_loop(c->srv, c);
 }
 
+#define ACCEPT_PAUSE_MS 100
+
+/* Loop thread: set every listener's interest to @events. */
+static void
+arm_listeners(struct qd_server *srv, uint32_t events)
+{
+    size_t i;
+
+    for (i = 0; i < srv->nlisteners; i++)
+        if (srv->listeners[i].fd >= 0)
+            qd_loop_mod_fd(srv->loop, srv->listeners[i].fd, events);
+}
+
+static void
+accept_resume_timer(struct qd_loop *loop, int id, void *opaque)
+{
+    struct qd_server *srv = opaque;
+
+    qd_loop_update_timer(loop, id, -1);
+    if (!srv->shutting_down)
+        arm_listeners(srv, EPOLLIN);
+}
+
+/* Loop thread: out of file descriptors (or memory). A pending connection
+ * would keep the listener readable, so instead of spinning on accept the
+ * listeners are disarmed for a moment; the warning is rate-limited. */
+static void
+pause_accepting(struct qd_server *srv, int errnum)
+{
+    int64_t now = qd_loop_now_ms();
+
+    if (now - srv->accept_warned_ms >= 10000) {
+        QD_WARN("accept failed: %s; not accepting for %d ms",
+                strerror(errnum), ACCEPT_PAUSE_MS);
+        srv->accept_warned_ms = now;
+    }
+    arm_listeners(srv, 0);
+    qd_loop_update_timer(srv->loop, srv->accept_timer, ACCEPT_PAUSE_MS);
+}
+
 static void
 on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
 {
@@ -184,7 +228,11 @@ on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
         int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
         if (cfd < 0) {
-            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+                errno == ENOMEM)
+                pause_accepting(srv, errno);
+            else if (errno != EAGAIN && errno != EINTR &&
+                     errno != ECONNABORTED)
                 QD_WARN("accept failed: %s", strerror(errno));
             return;
         }

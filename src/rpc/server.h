@@ -83,6 +83,8 @@ struct qd_server {
     uint8_t *rdbuf;                      /* loop thread's read buffer */
     size_t rdbuf_size;
     int ka_timer;
+    int accept_timer;                    /* re-arms listeners after EMFILE */
+    int64_t accept_warned_ms;
     int shutdown_timer;
     int64_t shutdown_deadline;
     bool shutting_down;

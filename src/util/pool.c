@@ -81,21 +81,33 @@ take_locked(struct qd_pool *pool, bool priority)
     return NULL;
 }
 
-/* Wake one more worker if jobs wait that nobody awake will take. Pool
- * lock held. */
-static void
+/* Decide whether one more worker must wake: jobs wait that nobody awake
+ * will take. Pool lock held. Returns the condition to signal once the
+ * lock is released (signalling under the lock would make the woken
+ * worker block straight away on it), or NULL. */
+static pthread_cond_t *
 wake_locked(struct qd_pool *pool)
 {
     if (pool->njobs == 0)
-        return;
+        return NULL;
     if (pool->nfree > 0 && pool->nwaking == 0) {
         pool->nwaking++;
-        pthread_cond_signal(&pool->cond);
-    } else if (pool->nprio_jobs > 0 && pool->nprio_free > 0 &&
-               pool->nprio_waking == 0) {
-        pool->nprio_waking++;
-        pthread_cond_signal(&pool->prio_cond);
+        return &pool->cond;
     }
+    if (pool->nprio_jobs > 0 && pool->nprio_free > 0 &&
+        pool->nprio_waking == 0) {
+        pool->nprio_waking++;
+        return &pool->prio_cond;
+    }
+    return NULL;
+}
+
+static void
+unlock_and_wake(struct qd_pool *pool, pthread_cond_t *cond)
+{
+    pthread_mutex_unlock(&pool->lock);
+    if (cond)
+        pthread_cond_signal(cond);
 }
 
 /* Has @priority's kind more workers than its limit? Pool lock held. */
@@ -137,8 +149,8 @@ worker_main(void *p)
             continue;
         }
         pool->nbusy++;
-        wake_locked(pool);      /* more queued: chain the next worker */
-        pthread_mutex_unlock(&pool->lock);
+        /* more queued: chain the next worker */
+        unlock_and_wake(pool, wake_locked(pool));
         j->fn(j->data);
         free(j);
         pthread_mutex_lock(&pool->lock);
@@ -151,8 +163,8 @@ worker_main(void *p)
     else
         pool->nworkers--;
     w->exited = true;
-    wake_locked(pool);          /* hand on a wake-up this worker consumed */
-    pthread_mutex_unlock(&pool->lock);
+    /* hand on a wake-up this worker consumed */
+    unlock_and_wake(pool, wake_locked(pool));
     return NULL;
 }
 
@@ -242,8 +254,7 @@ qd_pool_submit(struct qd_pool *pool, qd_pool_job_fn fn, void *data,
     if (pool->nfree == 0 && pool->nwaking == 0 && pool->nworkers < pool->max &&
         !(priority && pool->nprio_free > 0))
         (void) spawn_locked(pool, false);
-    wake_locked(pool);
-    pthread_mutex_unlock(&pool->lock);
+    unlock_and_wake(pool, wake_locked(pool));
 }
 
 void
@@ -319,8 +330,8 @@ qd_pool_set_params(struct qd_pool *pool, long long min, long long max,
         else if (grow_locked(pool, true, (size_t) prio, err) < 0)
             goto out;
     }
-    wake_locked(pool);
-    rc = 0;
+    unlock_and_wake(pool, wake_locked(pool));
+    return 0;
 out:
     pthread_mutex_unlock(&pool->lock);
     return rc;

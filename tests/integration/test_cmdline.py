@@ -159,3 +159,49 @@ def test_sighup_reopens_log_file(tmpdir_short):
         p.send_signal(signal.SIGTERM)
         _, err = p.communicate(timeout=10)
     assert p.returncode == 0, err
+
+
+def test_out_of_fds_pauses_accepting(tmpdir_short):
+    """At the fd limit the daemon neither spins on accept nor floods its log,
+    and it serves new clients again once descriptors are free."""
+    import socket
+    log = os.path.join(tmpdir_short, 'qemud.log')
+    sock = os.path.join(tmpdir_short, 's', 'libvirt-sock')
+    conf = write_conf(tmpdir_short, 'unix_sock_dir = "%s/s"\nroot_dir = "%s/r"\n'
+                      'log_outputs = "3:file:%s"\n' % (tmpdir_short, tmpdir_short, log))
+    p = subprocess.Popen(['prlimit', '--nofile=64:64', str(QEMUD_BIN), '-f', conf],
+                         stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    held = []
+    try:
+        assert wait_for(lambda: os.path.exists(sock))
+        for _ in range(100):                 # more than the daemon has fds
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(sock)
+            held.append(s)
+        time.sleep(1.5)
+        ticks0 = sum(int(x) for x in open('/proc/%d/stat' % p.pid).read().split()[13:15])
+        time.sleep(1.0)
+        ticks1 = sum(int(x) for x in open('/proc/%d/stat' % p.pid).read().split()[13:15])
+        # a spinning loop burns ~100 ticks a second; a paused one almost none
+        assert ticks1 - ticks0 < 50, ticks1 - ticks0
+        text = open(log).read()
+        assert 1 <= text.count('accept failed') <= 2, text[-2000:]
+        for s in held:
+            s.close()
+        held = []
+
+        def served():
+            try:
+                with rawclient.RawClient(sock, timeout=2) as c:
+                    c.open()
+                    return c.get_type() == 'TEST'
+            except Exception:
+                return False
+        assert wait_for(served, timeout=10), 'not serving after fds were freed'
+    finally:
+        for s in held:
+            s.close()
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=10)
+    assert p.returncode == 0, err
+    assert not SANITIZER_RE.search(err), err
