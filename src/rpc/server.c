@@ -355,7 +355,9 @@ qd_server_mark_dirty(struct qd_server *srv, struct qd_client *c)
         srv->dirty = c;
     }
     pthread_mutex_unlock(&srv->dirty_lock);
-    if (wake)
+    /* the loop delivering events marks clients right before it takes the
+     * dirty list: no wake-up needed for those */
+    if (wake && !(srv->delivering_events && qd_loop_is_loop_thread(srv->loop)))
         qd_loop_wake(srv->loop);
 }
 
@@ -369,7 +371,9 @@ wake_hook(void *opaque)
     struct qd_server *srv = opaque;
     struct qd_client *c, *next;
 
+    srv->delivering_events = true;
     qd_events_deliver(srv->events);   /* queues to clients: they go dirty */
+    srv->delivering_events = false;
     pthread_mutex_lock(&srv->dirty_lock);
     c = srv->dirty;
     srv->dirty = NULL;

@@ -83,6 +83,7 @@ struct qd_server {
     uint8_t *rdbuf;                      /* loop thread's read buffer */
     size_t rdbuf_size;
     int ka_timer;
+    bool delivering_events;              /* loop thread only */
     int accept_timer;                    /* re-arms listeners after EMFILE */
     int64_t accept_warned_ms;
     int shutdown_timer;
