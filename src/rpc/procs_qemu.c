@@ -6,6 +6,7 @@
 #include "rpc/dispatch.h"
 #include "rpc/types_remote.h"
 #include "rpc/wire.h"
+#include "rpc/xdr_table.h"
 #include "util/err.h"
 #include "util/mem.h"
 
@@ -21,22 +22,15 @@ struct qemu_agent_args {           /* qemu_domain_agent_command_args */
     uint32_t flags;
 };
 
-#define F(kind, st, member) { kind, offsetof(struct st, member), 0, NULL }
-
-static const struct qd_xdr_field monitor_fields[] = {
-    { QD_XDR_STRUCT, offsetof(struct qemu_monitor_args, dom), 0, &qd_t_dom_ref },
-    F(QD_XDR_STRING, qemu_monitor_args, cmd),
-    F(QD_XDR_UINT, qemu_monitor_args, flags),
-};
-static QD_XDR_TYPE_DEF(monitor_t, qemu_monitor_args, monitor_fields);
-
-static const struct qd_xdr_field agent_fields[] = {
-    { QD_XDR_STRUCT, offsetof(struct qemu_agent_args, dom), 0, &qd_t_dom_ref },
-    F(QD_XDR_STRING, qemu_agent_args, cmd),
-    F(QD_XDR_INT, qemu_agent_args, timeout),
-    F(QD_XDR_UINT, qemu_agent_args, flags),
-};
-static QD_XDR_TYPE_DEF(agent_t, qemu_agent_args, agent_fields);
+STYPE(monitor_t, qemu_monitor_args,
+      FT(QD_XDR_STRUCT, qemu_monitor_args, dom, 0, &qd_t_dom_ref),
+      F(QD_XDR_STRING, qemu_monitor_args, cmd),
+      F(QD_XDR_UINT, qemu_monitor_args, flags));
+STYPE(agent_t, qemu_agent_args,
+      FT(QD_XDR_STRUCT, qemu_agent_args, dom, 0, &qd_t_dom_ref),
+      F(QD_XDR_STRING, qemu_agent_args, cmd),
+      F(QD_XDR_INT, qemu_agent_args, timeout),
+      F(QD_XDR_UINT, qemu_agent_args, flags));
 
 static int
 h_not_supported(struct qd_call *call, const void *a, void *r,

@@ -4,12 +4,7 @@
 #include <stddef.h>
 
 #include "rpc/types_remote.h"
-
-#define F(kind, st, member) { kind, offsetof(struct st, member), 0, NULL }
-#define FT(kind, st, member, bound, t) { kind, offsetof(struct st, member), bound, t }
-#define TYPE(var, st, ...)                                              \
-    static const struct qd_xdr_field var##_fields[] = { __VA_ARGS__ };  \
-    QD_XDR_TYPE_DEF(var, st, var##_fields)
+#include "rpc/xdr_table.h"
 
 TYPE(qd_ta_client, qd_wa_client,
      F(QD_XDR_STRING, qd_wa_client, srv),

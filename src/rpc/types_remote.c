@@ -5,16 +5,7 @@
 #include <stddef.h>
 
 #include "rpc/wire.h"
-
-#define F(kind, st, member) { kind, offsetof(struct st, member), 0, NULL }
-#define FB(kind, st, member, bound) { kind, offsetof(struct st, member), bound, NULL }
-#define FT(kind, st, member, bound, t) { kind, offsetof(struct st, member), bound, t }
-#define TYPE(var, st, ...)                                              \
-    static const struct qd_xdr_field var##_fields[] = { __VA_ARGS__ };  \
-    QD_XDR_TYPE_DEF(var, st, var##_fields)
-#define STYPE(var, st, ...)                                             \
-    static const struct qd_xdr_field var##_fields[] = { __VA_ARGS__ };  \
-    static QD_XDR_TYPE_DEF(var, st, var##_fields)
+#include "rpc/xdr_table.h"
 
 TYPE(qd_t_int, qd_w_int, F(QD_XDR_INT, qd_w_int, v));
 TYPE(qd_t_uint, qd_w_uint, F(QD_XDR_UINT, qd_w_uint, v));
