@@ -268,6 +268,11 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
         .keepalive_interval = 5,
         .keepalive_count = 5,
     };
+    /* Handlers first: a SIGTERM that arrives once the sockets exist (a
+     * supervisor may see them at once) must mean an orderly shutdown. It
+     * waits in the self-pipe until the loop runs. */
+    if (setup_signals(err) < 0)
+        return -1;
     if (detach && daemonize(&ready_fd) < 0)
         return qd_err_sys(err, QD_ERR_INTERNAL_ERROR, QD_FROM_NONE, errno,
                           "cannot detach");
@@ -284,8 +289,7 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
                            true, QD_AUTH_NONE, adm.max_queued_clients,
                            err) < 0)
         goto out;
-    if (setup_signals(err) < 0 ||
-        qd_loop_add_fd(srv->loop, sig_pipe[0], EPOLLIN, on_sig_pipe, srv,
+    if (qd_loop_add_fd(srv->loop, sig_pipe[0], EPOLLIN, on_sig_pipe, srv,
                        err) < 0)
         goto out;
     if (pid_file && write_pid_file(pid_file, err) < 0)
