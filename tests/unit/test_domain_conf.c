@@ -15,13 +15,12 @@
 
 #include <cmocka.h>
 
+#include "test_data.h"
+
 #include "conf/domain_conf.h"
 #include "util/mem.h"
 #include "util/uuid.h"
 
-#ifndef QD_TEST_DATA_DIR
-#define QD_TEST_DATA_DIR "tests/data"
-#endif
 
 /* How an output file was captured. */
 enum mode {
@@ -29,30 +28,6 @@ enum mode {
     MODE_LIVE,          /* running with id 2: GetXMLDesc(0) */
     MODE_CONFIG,        /* running: GetXMLDesc(INACTIVE), the copy */
 };
-
-/* Reads tests/data/xml/@name (the data directory is overridable by the
- * QD_TEST_DATA_DIR environment variable). */
-static char *
-read_data(const char *name)
-{
-    const char *dir = getenv("QD_TEST_DATA_DIR");
-    _cleanup_free_ char *path = NULL;
-    char *buf;
-    FILE *f;
-    long len;
-
-    path = qd_asprintf("%s/xml/%s", dir ? dir : QD_TEST_DATA_DIR, name);
-    if (!(f = fopen(path, "r")))
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = qd_malloc((size_t) len + 1);
-    assert_int_equal(fread(buf, 1, (size_t) len, f), (size_t) len);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Replace the random part of every 52:54:00:xx:xx:xx by XX:XX:XX. */
 static void
@@ -89,8 +64,8 @@ run_pair(const char *name, enum mode mode)
 {
     _cleanup_free_ char *inname = qd_asprintf("%s.in.xml", name);
     _cleanup_free_ char *outname = qd_asprintf("%s.out.xml", name);
-    _cleanup_free_ char *in = read_data(inname);
-    _cleanup_free_ char *want = read_data(outname);
+    _cleanup_free_ char *in = qd_test_read_data("xml", inname);
+    _cleanup_free_ char *want = qd_test_read_data("xml", outname);
     _cleanup_free_ char *got = NULL;
     struct qd_dom_def *def = parse_ok(in), *copy = NULL;
 
@@ -125,8 +100,8 @@ run_pair(const char *name, enum mode mode)
 static void
 test_default_domain(void **state)
 {
-    _cleanup_free_ char *in = read_data("domain-default.in.xml");
-    _cleanup_free_ char *want = read_data("domain-default.out.xml");
+    _cleanup_free_ char *in = qd_test_read_data("xml", "domain-default.in.xml");
+    _cleanup_free_ char *want = qd_test_read_data("xml", "domain-default.out.xml");
     _cleanup_free_ char *got = NULL;
     _cleanup_free_ char *inactive = NULL;
     struct qd_dom_def *def;
@@ -276,7 +251,7 @@ test_metadata_api(void **state)
 static void
 test_copy(void **state)
 {
-    _cleanup_free_ char *in = read_data("domain-full.in.xml");
+    _cleanup_free_ char *in = qd_test_read_data("xml", "domain-full.in.xml");
     _cleanup_free_ char *a = NULL;
     _cleanup_free_ char *b = NULL;
     struct qd_dom_def *def, *copy;

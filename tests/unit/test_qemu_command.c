@@ -18,14 +18,13 @@
 
 #include <cmocka.h>
 
+#include "test_data.h"
+
 #include "conf/domain_conf.h"
 #include "drivers/qemu/qemu_command.h"
 #include "util/buf.h"
 #include "util/mem.h"
 
-#ifndef QD_TEST_DATA_DIR
-#define QD_TEST_DATA_DIR "tests/data"
-#endif
 
 /* Paths the .args files contain; check_argv.py rewrites /srv/qemud-test
  * (also used for images in the XML files) to a scratch directory. */
@@ -41,30 +40,11 @@ data_path(const char *name, const char *ext)
                        name, ext);
 }
 
-static char *
-read_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf;
-    long len;
-
-    if (!f)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = qd_malloc((size_t) len + 1);
-    assert_int_equal(fread(buf, 1, (size_t) len, f), (size_t) len);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static struct qd_dom_def *
 parse(const char *name)
 {
     _cleanup_free_ char *path = data_path(name, "xml");
-    _cleanup_free_ char *xml = read_file(path);
+    _cleanup_free_ char *xml = qd_test_read_path(path);
     struct qd_err err = QD_ERR_INIT;
     struct qd_dom_def *def = qd_dom_def_parse(xml, &err);
 
@@ -117,7 +97,7 @@ check_args_as(const char *name, const char *args, bool kvm)
         fputs(got, f);
         fclose(f);
     }
-    expected = read_file(path);
+    expected = qd_test_read_path(path);
     if (strcmp(expected, got) != 0) {
         fprintf(stderr, "--- %s\n%s--- got\n%s", path, expected, got);
         fail_msg("%s: argv differs", name);

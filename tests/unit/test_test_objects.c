@@ -12,44 +12,19 @@
 
 #include <cmocka.h>
 
+#include "test_data.h"
+
 #include <dirent.h>
 
 #include "drivers/test/test_objects.h"
 #include "util/mem.h"
 #include "util/uuid.h"
 
-#ifndef QD_TEST_DATA_DIR
-#define QD_TEST_DATA_DIR "tests/data"
-#endif
-
-/* Reads tests/data/objects/@name (the data directory is overridable by the
- * QD_TEST_DATA_DIR environment variable). */
-static char *
-read_data(const char *name)
-{
-    const char *dir = getenv("QD_TEST_DATA_DIR");
-    _cleanup_free_ char *path = NULL;
-    char *buf;
-    FILE *f;
-    long len;
-
-    path = qd_asprintf("%s/objects/%s", dir ? dir : QD_TEST_DATA_DIR, name);
-    if (!(f = fopen(path, "r")))
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = qd_malloc((size_t) len + 1);
-    assert_int_equal(fread(buf, 1, (size_t) len, f), (size_t) len);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static void
 assert_xml(char *got, const char *file)
 {
-    _cleanup_free_ char *want = read_data(file);
+    _cleanup_free_ char *want = qd_test_read_data("objects", file);
 
     assert_non_null(got);
     assert_string_equal(got, want);
@@ -344,7 +319,7 @@ test_capabilities(void **state)
 {
     static const char no[] = "<iommu support='no'/>";
     struct qd_err err = QD_ERR_INIT;
-    _cleanup_free_ char *want = read_data("capabilities.xml");
+    _cleanup_free_ char *want = qd_test_read_data("objects", "capabilities.xml");
     _cleanup_free_ char *patched = NULL;
     char *got = qd_test_get_capabilities(NULL, &err);
     DIR *d = opendir("/sys/kernel/iommu_groups/");
@@ -446,7 +421,7 @@ static void
 test_network_lifecycle(void **state)
 {
     struct qd_err err = QD_ERR_INIT;
-    _cleanup_free_ char *in = read_data("net-n1-in.xml");
+    _cleanup_free_ char *in = qd_test_read_data("objects", "net-n1-in.xml");
     struct qd_net_ref n1 = { 0 };
     char *bridge;
 
@@ -749,7 +724,7 @@ static void
 test_pool_lifecycle(void **state)
 {
     struct qd_err err = QD_ERR_INIT;
-    _cleanup_free_ char *in = read_data("pool-p1-in.xml");
+    _cleanup_free_ char *in = qd_test_read_data("objects", "pool-p1-in.xml");
     struct qd_pool_ref p1 = { 0 };
     struct qd_pool_info info;
     struct qd_list l = { 0 };
@@ -889,7 +864,7 @@ static void
 test_volumes(void **state)
 {
     struct qd_err err = QD_ERR_INIT;
-    _cleanup_free_ char *in = read_data("vol-v2-in.xml");
+    _cleanup_free_ char *in = qd_test_read_data("objects", "vol-v2-in.xml");
     struct qd_pool_ref pool = { 0 };
     struct qd_vol_ref v1 = { 0 }, v2 = { 0 }, r = { 0 };
     struct qd_vol_info info;
