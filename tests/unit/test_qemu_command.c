@@ -6,7 +6,8 @@
  * configurations, checks the error (code 67 CONFIG_UNSUPPORTED from
  * domain 10 QEMU) and its text. Every .args file was also run by
  * tests/guests/check_argv.py against the real qemu-system-x86_64 7.2
- * (paused, query-status, quit, nothing on stderr).
+ * (paused, query-status, quit, nothing on stderr), and the PCI
+ * addresses were compared with what libvirt 9.0 gives the same XML.
  * QD_TEST_REGENERATE=1 rewrites the .args files from the current code. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,6 +198,65 @@ test_virt_install_q35(void **state)
     check_args("virt-install-q35", false);
 }
 
+/* What virt-install 4.1 prints for --import with --osinfo
+ * detect=on,require=off (a generic OS): pc-i440fx with the ICH9 EHCI1
+ * and its three UHCI companions sharing one slot, direct kernel boot,
+ * a pty console: test_virt_install_import in
+ * tests/integration/test_qemu_driver.py runs it. */
+static void
+test_virt_install_import(void **state)
+{
+    (void) state;
+    check_args("virt-install-import", false);
+}
+
+/* The same on pc with a user NIC (e1000), a tablet, VNC, VGA, an rng
+ * and an IDE qcow2 disk: addresses in libvirt's order (video 2, NIC 3,
+ * the USB set 4, rng 5), the tablet on port 1. */
+static void
+test_virt_install_pc(void **state)
+{
+    (void) state;
+    check_args("virt-install-pc", false);
+}
+
+/* --machine q35 with a generic OS: 14 root ports without addresses
+ * packed eight to a slot, the first UHCI1 at 00:1d, e1000e behind the
+ * first root port. */
+static void
+test_virt_install_q35_generic(void **state)
+{
+    (void) state;
+    check_args("virt-install-q35-generic", false);
+}
+
+/* --osinfo linux2022: virtio devices behind the root ports, qemu-xhci
+ * with ports='15' (p2/p3), the guest agent channel. */
+static void
+test_virt_install_linux2022(void **state)
+{
+    (void) state;
+    check_args("virt-install-linux2022", false);
+}
+
+/* Three ICH9 USB2 sets in mixed order: each shares one slot, a set with
+ * one addressed member follows it, companions name their master's bus;
+ * USB inputs take free ports, or the one they ask for. */
+static void
+test_usb_ich9_addr(void **state)
+{
+    (void) state;
+    check_args("usb-ich9-addr", false);
+}
+
+/* On q35 the first two UHCI1 go to 00:1d and 00:1a. */
+static void
+test_usb_ich9_q35(void **state)
+{
+    (void) state;
+    check_args("usb-ich9-q35", false);
+}
+
 /* Fixed start time, i686 on q35, pit discard, no kvmclock */
 static void
 test_clock_absolute(void **state)
@@ -287,6 +347,24 @@ test_err_topology(void **state)
                 "maximum vcpu count");
 }
 
+static void
+test_err_usb_ports(void **state)
+{
+    (void) state;
+    check_error("err-usb-ports", false,
+                "unsupported configuration: usb controller type "
+                "'ich9-ehci1' doesn't support 'ports' with this QEMU binary");
+}
+
+static void
+test_err_usb_model(void **state)
+{
+    (void) state;
+    check_error("err-usb-model", false,
+                "unsupported configuration: USB controller model "
+                "'vt82c686b-uhci' not supported in this QEMU binary");
+}
+
 /* Commas in names and paths are doubled, so they cannot add options. */
 static void
 test_comma_escaping(void **state)
@@ -308,6 +386,12 @@ main(void)
         cmocka_unit_test(test_vnc_unix),
         cmocka_unit_test(test_q35),
         cmocka_unit_test(test_virt_install_q35),
+        cmocka_unit_test(test_virt_install_import),
+        cmocka_unit_test(test_virt_install_pc),
+        cmocka_unit_test(test_virt_install_q35_generic),
+        cmocka_unit_test(test_virt_install_linux2022),
+        cmocka_unit_test(test_usb_ich9_addr),
+        cmocka_unit_test(test_usb_ich9_q35),
         cmocka_unit_test(test_clock_timers),
         cmocka_unit_test(test_clock_absolute),
         cmocka_unit_test(test_kvm_vs_tcg),
@@ -320,6 +404,8 @@ main(void)
         cmocka_unit_test(test_err_ide_q35),
         cmocka_unit_test(test_err_pci_double),
         cmocka_unit_test(test_err_topology),
+        cmocka_unit_test(test_err_usb_ports),
+        cmocka_unit_test(test_err_usb_model),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

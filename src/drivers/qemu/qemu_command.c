@@ -490,6 +490,7 @@ qd_qemu_build_argv(const struct qd_dom_def *def,
     if (build(c) == 0)
         argv = steal_ptr(&c->argv);
     qd_qemu_argv_free(c->argv);
+    free(c->pcidevs);
     free(c);
     return argv;
 }

@@ -1,200 +1,55 @@
-/* Domain definition -> QEMU argv: devices, and the PCI slots they sit
- * in. Explicit XML addresses are reserved first; devices without one
- * get the next free slot on bus 0. Other buses exist only through
- * <controller type='pci'> elements and take explicit addresses only.
+/* Domain definition -> QEMU argv: devices. Their PCI addresses come
+ * from qemu_command_pci.c, chosen before any device is built.
  */
 #include "drivers/qemu/qemu_command.h"
 
 #include "drivers/qemu/qemu_command_priv.h"
-
-static const char *const addr_names[] = {
-    "none", "pci", "drive", "virtio-serial", "ccid", "usb", "spapr-vio",
-    "virtio-s390", "ccw", "virtio-mmio", "isa", "dimm", "unassigned",
-};
-
-/* ---- PCI addresses ---- */
-
-static const struct qd_dom_controller *
-find_ctrl(const struct qd_dom_def *def, const char *type, int idx)
-{
-    size_t i;
-
-    for (i = 0; i < def->ncontrollers; i++) {
-        if (streq(def->controllers[i]->type, type) &&
-            (idx < 0 || def->controllers[i]->idx == idx))
-            return def->controllers[i];
-    }
-    return NULL;
-}
-
-/* Controllers that are part of the machine: pci-root/pcie-root, the
- * PIIX3 IDE (pc) and the ICH9 AHCI (q35). libvirt's XML gives them their
- * chipset addresses (00:01.1, 00:1f.2), which are reserved anyway. */
-static bool
-builtin_ctrl(const struct qd_qemu_cmd *c, const struct qd_dom_controller *ctl)
-{
-    return ctl->idx == 0 &&
-           (strcmp(ctl->type, "pci") == 0 ||
-            strcmp(ctl->type, c->q35 ? "sata" : "ide") == 0);
-}
-
-/* Marks an explicit PCI address used. Returns 0 or -1. */
-static int
-pci_reserve(struct qd_qemu_cmd *c, const struct qd_dom_addr *a)
-{
-    if (a->type != QD_DOM_ADDR_PCI)
-        return 0;
-    if (a->domain != 0 || a->bus > 255 || a->slot > 31 || a->function > 7)
-        return unsup(c, "PCI address %04x:%02x:%02x.%x is out of range",
-                     a->domain, a->bus, a->slot, a->function);
-    if (a->bus > 0 && !find_ctrl(c->def, "pci", (int) a->bus))
-        return unsup(c, "no PCI controller with index '%u' for the device "
-                     "at address 0000:%02x:%02x.%x", a->bus, a->bus,
-                     a->slot, a->function);
-    if (c->pci[a->bus][a->slot] & (1u << a->function))
-        return unsup(c, "Attempted double use of PCI Address "
-                     "0000:%02x:%02x.%x", a->bus, a->slot, a->function);
-    c->pci[a->bus][a->slot] |= (uint8_t) (1u << a->function);
-    return 0;
-}
-
-/* Reads an <address type='pci'> kept as a tree (rng). */
-static void
-xnode_addr(const struct qd_dom_xnode *dev, struct qd_dom_addr *a)
-{
-    const struct qd_dom_xnode *n = qd_dom_xnode_child(dev, "address");
-    const char *type = qd_dom_xnode_attr(n, "type");
-    const char *multi;
-    size_t i;
-
-    memset(a, 0, sizeof(*a));
-    for (i = 1; n && type && i < QD_ARRAY_SIZE(addr_names); i++)
-        if (strcmp(type, addr_names[i]) == 0)
-            a->type = (int) i;
-    if (a->type != QD_DOM_ADDR_PCI)
-        return;
-    (void) uint_attr(n, "domain", &a->domain);
-    (void) uint_attr(n, "bus", &a->bus);
-    (void) uint_attr(n, "slot", &a->slot);
-    (void) uint_attr(n, "function", &a->function);
-    multi = qd_dom_xnode_attr(n, "multifunction");
-    a->multi = streq(multi, "on") ? 1 : streq(multi, "off") ? 2 : 0;
-}
-
-/* Appends bus= and addr= for @a, or for the next free slot on bus 0
- * when @a is absent or has no type. @what names the device in errors.
- * Returns 0 or -1. */
-static int
-pci_props(struct qd_qemu_cmd *c, struct qd_buf *b, const struct qd_dom_addr *a,
-          const char *what)
-{
-    unsigned int slot;
-
-    if (a && a->type == QD_DOM_ADDR_PCI) {
-        if (a->bus == 0)
-            opt_add(b, "bus", c->root);
-        else
-            opt_fmt(b, "bus", "pci.%u", a->bus);
-        if (a->function)
-            opt_fmt(b, "addr", "0x%x.0x%x", a->slot, a->function);
-        else
-            opt_fmt(b, "addr", "0x%x", a->slot);
-        if (a->multi)
-            opt_add(b, "multifunction", a->multi == 1 ? "on" : "off");
-        return 0;
-    }
-    if (a && a->type != QD_DOM_ADDR_NONE)
-        return unsup(c, "address type '%s' is not supported for %s",
-                     addr_names[a->type], what);
-    for (slot = 1; slot < 32 && c->pci[0][slot]; slot++)
-        ;
-    if (slot == 32)
-        return unsup(c, "No more available PCI slots");
-    c->pci[0][slot] = 0xff;
-    opt_add(b, "bus", c->root);
-    opt_fmt(b, "addr", "0x%x", slot);
-    return 0;
-}
-
-/* Reserves the chipset's slots and every PCI address the XML gives. */
-int
-qd_qemu_cmd_pci_prepare(struct qd_qemu_cmd *c)
-{
-    const struct qd_dom_def *def = c->def;
-    struct qd_dom_addr a;
-    size_t i;
-
-    c->pci[0][0] = 0xff;                /* host bridge */
-    if (c->q35)
-        c->pci[0][0x1f] = 0xff;         /* ICH9 LPC, SATA, SMBus */
-    else
-        c->pci[0][1] = 0x0b;            /* PIIX3 ISA, IDE, PM; .2 is USB */
-
-    for (i = 0; i < def->ncontrollers; i++)
-        if (!builtin_ctrl(c, def->controllers[i]) &&
-            pci_reserve(c, &def->controllers[i]->info.addr) < 0)
-            return -1;
-    for (i = 0; i < def->ndisks; i++)
-        if (pci_reserve(c, &def->disks[i]->info.addr) < 0)
-            return -1;
-    for (i = 0; i < def->nnets; i++)
-        if (pci_reserve(c, &def->nets[i]->info.addr) < 0)
-            return -1;
-    for (i = 0; i < def->nserials; i++)
-        if (pci_reserve(c, &def->serials[i]->info.addr) < 0)
-            return -1;
-    for (i = 0; i < def->ninputs; i++)
-        if (pci_reserve(c, &def->inputs[i]->info.addr) < 0)
-            return -1;
-    for (i = 0; i < def->nvideos; i++)
-        if (pci_reserve(c, &def->videos[i]->info.addr) < 0)
-            return -1;
-    if (def->memballoon && pci_reserve(c, &def->memballoon->info.addr) < 0)
-        return -1;
-    for (i = 0; i < def->dev_extra.n; i++) {
-        xnode_addr(def->dev_extra.items[i], &a);
-        if (pci_reserve(c, &a) < 0)
-            return -1;
-    }
-    /* libvirt-compat: slot 2 (pc) or 1 (q35) stays for the primary
-     * video, even when there is none. */
-    if (!c->pci[0][c->q35 ? 1 : 2]) {
-        c->video_slot = c->q35 ? 1 : 2;
-        c->pci[0][c->video_slot] = 0xff;
-    }
-    return 0;
-}
 
 /* ---- controllers ---- */
 
 /* usb controller model -> QEMU device; NULL means the machine default */
 static const char *const usb_models[][2] = {
     { "piix3-uhci", "piix3-usb-uhci" }, { "piix4-uhci", "piix4-usb-uhci" },
-    { "qemu-xhci", "qemu-xhci" }, { "nec-xhci", "nec-usb-xhci" },
+    { "ehci", "usb-ehci" }, { "ich9-ehci1", "ich9-usb-ehci1" },
+    { "ich9-uhci1", "ich9-usb-uhci1" }, { "ich9-uhci2", "ich9-usb-uhci2" },
+    { "ich9-uhci3", "ich9-usb-uhci3" }, { "pci-ohci", "pci-ohci" },
+    { "nec-xhci", "nec-usb-xhci" }, { "qemu-xhci", "qemu-xhci" },
 };
 
-/* Whether a device needs a USB controller. */
-static bool
-uses_usb(const struct qd_dom_def *def)
+/* The QEMU id of USB controller index @idx: usb, usb1, usb2, ... */
+static void
+usb_id(char *buf, size_t len, int idx)
+{
+    if (idx)
+        snprintf(buf, len, "usb%d", idx);
+    else
+        snprintf(buf, len, "usb");
+}
+
+/* The ports='N' of @ctl, -1 when absent. */
+static int
+ctrl_ports(const struct qd_dom_controller *ctl)
 {
     size_t i;
 
-    for (i = 0; i < def->ninputs; i++) {
-        if (streq(def->inputs[i]->bus, "usb"))
-            return true;
-    }
-    return false;
+    for (i = 0; i < ctl->nattrs; i++)
+        if (strcmp(ctl->attrs[i].name, "ports") == 0)
+            return atoi(ctl->attrs[i].value);
+    return -1;
 }
 
 /* -device for USB controller @ctl, or the machine's default one when
- * @ctl is NULL (a USB device and no controller in the XML). */
+ * @ctl is NULL (a USB device and no controller in the XML). A
+ * companion controller (<master startport>, the ICH9 UHCIs) has no id
+ * of its own: it serves ports of its index's master from firstport. */
 static int
 build_usb(struct qd_qemu_cmd *c, const struct qd_dom_controller *ctl)
 {
     const char *model = ctl ? ctl->model : NULL;
-    const struct qd_dom_addr *a = ctl ? &ctl->info.addr : NULL;
     const char *dev = NULL;
+    int ports = ctl ? ctrl_ports(ctl) : -1;
     struct qd_buf b = { 0 };
+    char id[32];
     size_t i;
 
     if (!model)
@@ -203,19 +58,44 @@ build_usb(struct qd_qemu_cmd *c, const struct qd_dom_controller *ctl)
         if (strcmp(model, usb_models[i][0]) == 0)
             dev = usb_models[i][1];
     if (!dev)
-        return unsup(c, "USB controller model '%s' is not supported", model);
+        return unsup(c, "USB controller model '%s' not supported in this "
+                     "QEMU binary", model);
+    if (ports >= 0 && strcmp(model, "qemu-xhci") != 0 &&
+        strcmp(model, "nec-xhci") != 0)
+        return unsup(c, "usb controller type '%s' doesn't support 'ports' "
+                     "with this QEMU binary", model);
     opt_add(&b, NULL, dev);
-    if (ctl && ctl->idx)
-        opt_fmt(&b, "id", "usb%d", ctl->idx);
-    else
-        opt_add(&b, "id", "usb");
-    /* libvirt-compat: the PIIX3 UHCI sits at function 2 of the PIIX3 */
-    if (strcmp(dev, "piix3-usb-uhci") == 0 && !c->q35 &&
-        (!a || a->type == QD_DOM_ADDR_NONE) && !(c->pci[0][1] & 4)) {
-        c->pci[0][1] |= 4;
-        opt_add(&b, "bus", c->root);
-        opt_add(&b, "addr", "0x1.0x2");
-    } else if (pci_props(c, &b, a, "usb controller") < 0) {
+    if (ports >= 0) {
+        opt_fmt(&b, "p2", "%d", ports);
+        opt_fmt(&b, "p3", "%d", ports);
+    }
+    if (ctl && ctl->info.master_startport >= 0) {
+        const struct qd_dom_controller *m = NULL;
+
+        /* the first controller of this index that is no companion */
+        for (i = 0; !m && i < c->def->ncontrollers; i++) {
+            const struct qd_dom_controller *o = c->def->controllers[i];
+
+            if (strcmp(o->type, "usb") == 0 && o->idx == ctl->idx &&
+                o->info.master_startport < 0)
+                m = o;
+        }
+        if (!m) {
+            qd_buf_clear(&b);
+            return qd_err_report(c->err, QD_ERR_INTERNAL_ERROR,
+                                 QD_FROM_QEMU, "masterbus not found");
+        }
+        usb_id(id, sizeof(id), m->idx);
+        opt_fmt(&b, "masterbus", "%s.0", id);
+        opt_fmt(&b, "firstport", "%d", ctl->info.master_startport);
+    } else {
+        usb_id(id, sizeof(id), ctl ? ctl->idx : 0);
+        opt_add(&b, "id", id);
+    }
+    if (qd_qemu_cmd_pci_props(c, &b, ctl ? (const void *) ctl :
+                              QD_QEMU_IMPLICIT_USB(c),
+                              ctl ? &ctl->info.addr : NULL,
+                              "usb controller") < 0) {
         qd_buf_clear(&b);
         return -1;
     }
@@ -239,9 +119,14 @@ build_pci_ctrl(struct qd_qemu_cmd *c, const struct qd_dom_controller *ctl)
         return 0;
     }
     if (strcmp(model, "pcie-root-port") == 0 && c->q35) {
+        int port = qd_qemu_cmd_pci_port(c, ctl);
+
         opt_add(&b, NULL, "pcie-root-port");
+        /* libvirt-compat: the default port is (slot << 3) + function */
         if (uint_attr(tgt, "port", &v))
             opt_fmt(&b, "port", "0x%x", v);
+        else if (port >= 0)
+            opt_fmt(&b, "port", "0x%x", (unsigned) port);
         opt_fmt(&b, "chassis", "%u",
                 uint_attr(tgt, "chassis", &v) ? v : (unsigned) ctl->idx);
     } else if (strcmp(model, "pci-bridge") == 0) {
@@ -252,7 +137,8 @@ build_pci_ctrl(struct qd_qemu_cmd *c, const struct qd_dom_controller *ctl)
         return unsup(c, "Unsupported controller model: %s", model);
     }
     opt_fmt(&b, "id", "pci.%d", ctl->idx);
-    if (pci_props(c, &b, &ctl->info.addr, "PCI controller") < 0) {
+    if (qd_qemu_cmd_pci_props(c, &b, ctl, &ctl->info.addr,
+                              "PCI controller") < 0) {
         qd_buf_clear(&b);
         return -1;
     }
@@ -260,79 +146,96 @@ build_pci_ctrl(struct qd_qemu_cmd *c, const struct qd_dom_controller *ctl)
     return 0;
 }
 
-/* Every controller. The PIIX3 IDE (pc) and the ICH9 AHCI (q35, sata
- * index 0) are built into the machine and take no option. */
+/* A usb, scsi, ide, sata or virtio-serial controller. The PIIX3 IDE
+ * (pc) and the ICH9 AHCI (q35, sata index 0) are built into the
+ * machine and take no option. */
+static int
+build_ctrl(struct qd_qemu_cmd *c, const struct qd_dom_controller *ctl)
+{
+    const char *t = ctl->type;
+    const char *dev = NULL;
+    struct qd_buf b = { 0 };
+
+    if (strcmp(t, "usb") == 0) {
+        if (!streq(ctl->model, "none"))
+            return build_usb(c, ctl);
+        if (qd_qemu_cmd_uses_usb(c->def))
+            return unsup(c, "USB is disabled for this domain, but USB "
+                         "devices are present in the domain XML");
+        return 0;
+    } else if (qd_qemu_cmd_builtin_ctrl(c, ctl)) {
+        return 0;
+    } else if (strcmp(t, "ide") == 0) {
+        if (c->q35)
+            return unsup(c, "IDE controllers are unsupported for this "
+                         "QEMU binary or machine type");
+        return unsup(c, "Only a single IDE controller is supported "
+                     "for this machine type");
+    } else if (strcmp(t, "sata") == 0) {
+        dev = "ahci";
+    } else if (strcmp(t, "scsi") == 0) {
+        if (!ctl->model || strcmp(ctl->model, "virtio-scsi") == 0)
+            dev = "virtio-scsi-pci";
+        else if (strcmp(ctl->model, "lsilogic") == 0)
+            dev = "lsi53c895a";
+        else
+            return unsup(c, "Unsupported controller model: %s", ctl->model);
+    } else {
+        dev = "virtio-serial-pci";
+    }
+    /* generated ids only: disks name their controller's bus */
+    opt_add(&b, NULL, dev);
+    opt_fmt(&b, "id", "%s%d", t, ctl->idx);
+    if (qd_qemu_cmd_pci_props(c, &b, ctl, &ctl->info.addr,
+                              "controller") < 0) {
+        qd_buf_clear(&b);
+        return -1;
+    }
+    push(c, "-device", &b);
+    return 0;
+}
+
+/* Every controller, by type in libvirt's order (PCI bridges by index,
+ * so each bus exists before its users; then USB, SCSI, IDE, SATA,
+ * virtio-serial), each type in the definition's order. */
 static int
 build_controllers(struct qd_qemu_cmd *c)
 {
+    static const char *const order[] = {
+        "usb", "scsi", "ide", "sata", "virtio-serial",
+    };
     const struct qd_dom_def *def = c->def;
-    struct qd_buf b = { 0 };
     int idx, maxidx = -1;
-    size_t i;
+    size_t i, k;
 
-    /* bridges first, by index, so each bus exists before its users */
-    for (i = 0; i < def->ncontrollers; i++)
-        if (streq(def->controllers[i]->type, "pci") &&
-            def->controllers[i]->idx > maxidx)
+    for (i = 0; i < def->ncontrollers; i++) {
+        const char *t = def->controllers[i]->type;
+
+        for (k = 0; k < QD_ARRAY_SIZE(order); k++)
+            if (strcmp(t, order[k]) == 0)
+                break;
+        if (k == QD_ARRAY_SIZE(order) && strcmp(t, "pci") != 0)
+            return unsup(c, "controller type '%s' is not supported", t);
+        if (strcmp(t, "pci") == 0 && def->controllers[i]->idx > maxidx)
             maxidx = def->controllers[i]->idx;
+    }
     for (idx = 0; idx <= maxidx; idx++) {
-        const struct qd_dom_controller *ctl = find_ctrl(def, "pci", idx);
+        const struct qd_dom_controller *ctl;
 
+        ctl = qd_qemu_cmd_find_ctrl(def, "pci", idx);
         if (ctl && build_pci_ctrl(c, ctl) < 0)
             return -1;
     }
-    for (i = 0; i < def->ncontrollers; i++) {
-        const struct qd_dom_controller *ctl = def->controllers[i];
-        const char *t = ctl->type;
-        const char *dev = NULL;
-
-        if (strcmp(t, "pci") == 0) {
-            continue;
-        } else if (strcmp(t, "usb") == 0) {
-            if (streq(ctl->model, "none")) {
-                if (uses_usb(def))
-                    return unsup(c, "USB is disabled for this domain, but "
-                                 "USB devices are present in the domain "
-                                 "XML");
-                continue;
-            }
-            if (build_usb(c, ctl) < 0)
+    for (k = 0; k < QD_ARRAY_SIZE(order); k++) {
+        for (i = 0; i < def->ncontrollers; i++) {
+            if (strcmp(def->controllers[i]->type, order[k]) == 0 &&
+                build_ctrl(c, def->controllers[i]) < 0)
                 return -1;
-            continue;
-        } else if (builtin_ctrl(c, ctl)) {
-            continue;
-        } else if (strcmp(t, "ide") == 0) {
-            if (c->q35)
-                return unsup(c, "IDE controllers are unsupported for this "
-                             "QEMU binary or machine type");
-            return unsup(c, "Only a single IDE controller is supported "
-                         "for this machine type");
-        } else if (strcmp(t, "sata") == 0) {
-            dev = "ahci";
-        } else if (strcmp(t, "scsi") == 0) {
-            if (!ctl->model || strcmp(ctl->model, "virtio-scsi") == 0)
-                dev = "virtio-scsi-pci";
-            else if (strcmp(ctl->model, "lsilogic") == 0)
-                dev = "lsi53c895a";
-            else
-                return unsup(c, "Unsupported controller model: %s",
-                             ctl->model);
-        } else if (strcmp(t, "virtio-serial") == 0) {
-            dev = "virtio-serial-pci";
-        } else {
-            return unsup(c, "controller type '%s' is not supported", t);
         }
-        /* generated ids only: disks name their controller's bus */
-        opt_add(&b, NULL, dev);
-        opt_fmt(&b, "id", "%s%d", t, ctl->idx);
-        if (pci_props(c, &b, &ctl->info.addr, "controller") < 0) {
-            qd_buf_clear(&b);
+        if (k == 0 && !qd_qemu_cmd_find_ctrl(def, "usb", -1) &&
+            qd_qemu_cmd_uses_usb(def) && build_usb(c, NULL) < 0)
             return -1;
-        }
-        push(c, "-device", &b);
     }
-    if (!find_ctrl(def, "usb", -1) && uses_usb(def))
-        return build_usb(c, NULL);
     return 0;
 }
 
@@ -453,7 +356,7 @@ build_disk(struct qd_qemu_cmd *c, const struct qd_dom_disk *d, size_t i)
         if (cdrom)
             return unsup(c, "cdrom device with virtio bus isn't supported");
         opt_add(&b, NULL, "virtio-blk-pci");
-        if (pci_props(c, &b, a, "disk") < 0) {
+        if (qd_qemu_cmd_pci_props(c, &b, d, a, "disk") < 0) {
             qd_buf_clear(&b);
             return -1;
         }
@@ -479,7 +382,7 @@ build_disk(struct qd_qemu_cmd *c, const struct qd_dom_disk *d, size_t i)
             opt_id(&b, &d->info, "sata%u-0-%u", a->controller, a->unit);
         }
     } else if (strcmp(d->bus, "scsi") == 0) {
-        scsi = find_ctrl(c->def, "scsi", (int) a->controller);
+        scsi = qd_qemu_cmd_find_ctrl(c->def, "scsi", (int) a->controller);
         opt_add(&b, NULL, cdrom ? "scsi-cd" : "scsi-hd");
         if (scsi && streq(scsi->model, "lsilogic")) {
             opt_fmt(&b, "bus", "scsi%u.%u", a->controller, a->bus);
@@ -558,7 +461,8 @@ build_net(struct qd_qemu_cmd *c, const struct qd_dom_net *n, int i)
     opt_id(&b, &n->info, "net%d", i);
     opt_fmt(&b, "mac", "%02x:%02x:%02x:%02x:%02x:%02x",
             m[0], m[1], m[2], m[3], m[4], m[5]);
-    if (pci_props(c, &b, &n->info.addr, "interface") < 0) {
+    if (qd_qemu_cmd_pci_props(c, &b, n, &n->info.addr,
+                              "interface") < 0) {
         qd_buf_clear(&b);
         return -1;
     }
@@ -684,7 +588,8 @@ build_chars(struct qd_qemu_cmd *c)
         opt_id(&b, &s->info, "serial%d", (int) i);
         if (strcmp(tt, "isa-serial") == 0) {
             opt_fmt(&b, "index", "%d", s->target_port);
-        } else if (pci_props(c, &b, &s->info.addr, "serial") < 0) {
+        } else if (qd_qemu_cmd_pci_props(c, &b, s, &s->info.addr,
+                                         "serial") < 0) {
             qd_buf_clear(&b);
             return -1;
         }
@@ -716,6 +621,83 @@ build_chars(struct qd_qemu_cmd *c)
 
 /* ---- inputs, graphics, video ---- */
 
+/* USB buses (controller indexes) whose ports qemud numbers. */
+#define USB_BUSES 8
+
+/* The root ports of USB bus @idx as libvirt counts them (an ICH9 UHCI
+ * companion adds none: its ports are the EHCI's); 0 without a
+ * controller of that index. */
+static unsigned int
+usb_bus_ports(const struct qd_qemu_cmd *c, int idx)
+{
+    static const struct {
+        const char *model;
+        unsigned int ports;
+    } counts[] = {
+        { "piix3-uhci", 2 }, { "piix4-uhci", 2 }, { "ehci", 6 },
+        { "ich9-ehci1", 6 }, { "pci-ohci", 3 }, { "nec-xhci", 4 },
+        { "qemu-xhci", 4 },
+    };
+    const struct qd_dom_def *def = c->def;
+    unsigned int n = 0;
+    size_t i, k;
+
+    if (idx == 0 && !qd_qemu_cmd_find_ctrl(def, "usb", -1))
+        return c->q35 ? 4 : 2;          /* the controller qemud adds */
+    for (i = 0; i < def->ncontrollers; i++) {
+        const struct qd_dom_controller *ctl = def->controllers[i];
+        const char *m = ctl->model;
+        int ports = -1;
+
+        if (strcmp(ctl->type, "usb") != 0 || ctl->idx != idx)
+            continue;
+        if (!m)
+            m = c->q35 ? "qemu-xhci" : "piix3-uhci";
+        if (strstr(m, "xhci"))
+            ports = ctrl_ports(ctl);
+        for (k = 0; ports < 0 && k < QD_ARRAY_SIZE(counts); k++)
+            if (strcmp(m, counts[k].model) == 0)
+                ports = (int) counts[k].ports;
+        if (ports > (int) n)
+            n = (unsigned) ports;
+    }
+    return n;
+}
+
+/* bus= and port= of USB device @info. Like libvirt, a device without
+ * a port takes the first free root port of the lowest USB bus (its
+ * own bus, if the address names one); @used: ports taken, per bus. */
+static void
+usb_props(struct qd_qemu_cmd *c, struct qd_buf *b,
+          const struct qd_dom_devinfo *info, uint32_t used[USB_BUSES])
+{
+    const struct qd_dom_addr *a = &info->addr;
+    bool usb = a->type == QD_DOM_ADDR_USB;
+    unsigned int bus = usb ? a->bus : 0, port = 0, p, n;
+    char id[32];
+
+    if (!usb || !a->usb_port) {
+        for (bus = usb ? a->bus : 0; !port && bus < USB_BUSES; bus++) {
+            n = usb_bus_ports(c, (int) bus);
+            for (p = 1; !port && p <= n && p < 32; p++)
+                if (!(used[bus] & (1u << p)))
+                    port = p;
+            if (port || usb)
+                break;
+        }
+        if (!port)
+            bus = usb ? a->bus : 0;     /* none free: QEMU chooses */
+        else
+            used[bus] |= 1u << port;
+    }
+    usb_id(id, sizeof(id), (int) bus);
+    opt_fmt(b, "bus", "%s.0", id);
+    if (usb && a->usb_port)
+        opt_add(b, "port", a->usb_port);
+    else if (port)
+        opt_fmt(b, "port", "%u", port);
+}
+
 /* USB and virtio inputs; PS/2 mouse and keyboard need no option. */
 static int
 build_inputs(struct qd_qemu_cmd *c)
@@ -727,9 +709,19 @@ build_inputs(struct qd_qemu_cmd *c)
         { "keyboard", "usb-kbd", "virtio-keyboard-pci" },
     };
     const struct qd_dom_def *def = c->def;
+    uint32_t used[USB_BUSES] = { 0 };
     struct qd_buf b = { 0 };
     size_t i, k;
 
+    /* the ports the XML gives (the first hop of a port path) */
+    for (i = 0; i < def->ninputs; i++) {
+        const struct qd_dom_addr *a = &def->inputs[i]->info.addr;
+        int top = a->usb_port ? atoi(a->usb_port) : 0;
+
+        if (a->type == QD_DOM_ADDR_USB && a->bus < USB_BUSES &&
+            top > 0 && top < 32)
+            used[a->bus] |= 1u << top;
+    }
     for (i = 0; i < def->ninputs; i++) {
         const struct qd_dom_input *in = def->inputs[i];
         const char *bus = in->bus ? in->bus : "ps2";
@@ -749,19 +741,13 @@ build_inputs(struct qd_qemu_cmd *c)
         opt_add(&b, NULL, dev);
         opt_id(&b, &in->info, "input%d", (int) i);
         if (strcmp(bus, "virtio") == 0) {
-            if (pci_props(c, &b, &in->info.addr, "input device") < 0) {
+            if (qd_qemu_cmd_pci_props(c, &b, in, &in->info.addr,
+                                      "input device") < 0) {
                 qd_buf_clear(&b);
                 return -1;
             }
-        } else if (in->info.addr.type == QD_DOM_ADDR_USB) {
-            if (in->info.addr.bus)
-                opt_fmt(&b, "bus", "usb%u.0", in->info.addr.bus);
-            else
-                opt_add(&b, "bus", "usb.0");
-            if (in->info.addr.usb_port)
-                opt_add(&b, "port", in->info.addr.usb_port);
         } else {
-            opt_add(&b, "bus", "usb.0");
+            usb_props(c, &b, &in->info, used);
         }
         push(c, "-device", &b);
     }
@@ -830,7 +816,8 @@ build_graphics(struct qd_qemu_cmd *c)
     return 0;
 }
 
-/* Video cards; the primary one at slot 2 (pc) or 1 (q35). */
+/* Video cards (qemu_command_pci.c puts the primary one at slot 2 on
+ * pc, 1 on q35). */
 static int
 build_videos(struct qd_qemu_cmd *c)
 {
@@ -864,15 +851,12 @@ build_videos(struct qd_qemu_cmd *c)
                          "supported");
         opt_add(&b, NULL, dev);
         opt_id(&b, &v->info, "video%d", (int) i);
-        if (strcmp(t, "vga") == 0 && v->vram)
-            opt_fmt(&b, "vgamem_mb", "%u", v->vram / 1024);
-        if (strcmp(t, "virtio") == 0 && v->heads > 1)
+        if (strcmp(t, "virtio") == 0 && v->heads)
             opt_fmt(&b, "max_outputs", "%u", v->heads);
-        if (i == 0 && v->info.addr.type == QD_DOM_ADDR_NONE &&
-            c->video_slot) {
-            opt_add(&b, "bus", c->root);
-            opt_fmt(&b, "addr", "0x%x", c->video_slot);
-        } else if (pci_props(c, &b, &v->info.addr, "video") < 0) {
+        /* libvirt-compat: VGA's vram defaults to 16 MiB */
+        if (strcmp(t, "vga") == 0)
+            opt_fmt(&b, "vgamem_mb", "%u", (v->vram ? v->vram : 16384) / 1024);
+        if (qd_qemu_cmd_pci_props(c, &b, v, &v->info.addr, "video") < 0) {
             qd_buf_clear(&b);
             return -1;
         }
@@ -898,7 +882,8 @@ build_balloon(struct qd_qemu_cmd *c)
         return unsup(c, "memballoon <driver> is not supported");
     opt_add(&b, NULL, "virtio-balloon-pci");
     opt_id(&b, &m->info, "balloon%d", 0);
-    if (pci_props(c, &b, &m->info.addr, "memballoon") < 0) {
+    if (qd_qemu_cmd_pci_props(c, &b, m, &m->info.addr,
+                              "memballoon") < 0) {
         qd_buf_clear(&b);
         return -1;
     }
@@ -942,8 +927,8 @@ build_rng(struct qd_qemu_cmd *c, const struct qd_dom_xnode *rng, int i)
         opt_fmt(&b, "max-bytes", "%u", v);
         opt_fmt(&b, "period", "%u", uint_attr(rate, "period", &v) ? v : 1000);
     }
-    xnode_addr(rng, &a);
-    if (pci_props(c, &b, &a, "rng") < 0) {
+    qd_qemu_cmd_xnode_addr(rng, &a);
+    if (qd_qemu_cmd_pci_props(c, &b, rng, &a, "rng") < 0) {
         qd_buf_clear(&b);
         return -1;
     }

@@ -1,5 +1,6 @@
-/* Internals shared by qemu_command.c (global options, assembly) and
- * qemu_command_dev.c (devices, PCI slots); not for other modules.
+/* Internals shared by qemu_command.c (global options, assembly),
+ * qemu_command_dev.c (devices) and qemu_command_pci.c (PCI addresses);
+ * not for other modules.
  *
  * Values taken from the XML go through opt_add(), which doubles commas
  * so a name or path can never start a new QEMU option. */
@@ -16,6 +17,14 @@
 #include "util/buf.h"
 #include "util/mem.h"
 
+/* The PCI address of one device, from the XML or chosen by
+ * qd_qemu_cmd_pci_prepare. @key is the device's object in the def. */
+struct qd_qemu_pci_dev {
+    const void *key;
+    unsigned int bus, slot, function;
+    int multi;                  /* 0 absent, 1 on, 2 off */
+};
+
 /* One argv being built. Owned by qd_qemu_build_argv, one thread. */
 struct qd_qemu_cmd {
     const struct qd_dom_def *def;
@@ -25,15 +34,53 @@ struct qd_qemu_cmd {
     size_t argc, cap;
     bool q35;
     const char *root;           /* "pci.0" (pc) or "pcie.0" (q35) */
-    unsigned int video_slot;    /* slot kept for the primary video, 0 none */
     unsigned int boot_disk, boot_cdrom, boot_net;   /* from <os><boot> */
     uint8_t pci[256][32];       /* functions in use, per bus and slot */
+    bool pci_agg[32];           /* bus-0 slots of pcie-root-ports */
+    struct qd_qemu_pci_dev *pcidevs;    /* every PCI device's address */
+    size_t npcidevs;
 };
 
-/* qemu_command_dev.c: reserve the chipset's and the XML's PCI
- * addresses (before any device is built), then add every device.
- * Both return 0 or -1 with the error set. */
+/* Stands for the USB controller qemud adds when USB devices need one
+ * and the XML has none (a key for the PCI address table). */
+#define QD_QEMU_IMPLICIT_USB(c) ((const void *) (c))
+
+/* qemu_command_pci.c: give every PCI device its address (before any
+ * device is built). Returns 0 or -1 with the error set. */
 int qd_qemu_cmd_pci_prepare(struct qd_qemu_cmd *c);
+
+/* Appends bus=, multifunction= and addr= for the device @key, whose
+ * XML address is @a (for the error when it is not a PCI one); @what
+ * names the device. Returns 0 or -1 with the error set. */
+int qd_qemu_cmd_pci_props(struct qd_qemu_cmd *c, struct qd_buf *b,
+                          const void *key, const struct qd_dom_addr *a,
+                          const char *what);
+
+/* (slot << 3) + function of device @key's address, -1 if it has none:
+ * libvirt's default port of a pcie-root-port. */
+int qd_qemu_cmd_pci_port(const struct qd_qemu_cmd *c, const void *key);
+
+/* Reads an <address type='pci'> kept as a tree (rng). */
+void qd_qemu_cmd_xnode_addr(const struct qd_dom_xnode *dev,
+                            struct qd_dom_addr *a);
+
+/* The controller of @type with index @idx (any index if @idx < 0). */
+const struct qd_dom_controller *
+qd_qemu_cmd_find_ctrl(const struct qd_dom_def *def, const char *type,
+                      int idx);
+
+/* Controllers that are part of the machine: pci-root/pcie-root, the
+ * PIIX3 IDE (pc) and the ICH9 AHCI (q35). libvirt's XML gives them
+ * their chipset addresses (00:01.1, 00:1f.2), reserved anyway. */
+bool qd_qemu_cmd_builtin_ctrl(const struct qd_qemu_cmd *c,
+                              const struct qd_dom_controller *ctl);
+
+/* The PCI function of an ICH9 USB2 controller model: 0-2 for
+ * ich9-uhci1-3, 7 for ich9-ehci1; -1 for any other model. */
+int qd_qemu_cmd_usb2_function(const char *model);
+
+/* qemu_command_dev.c: add every device. Returns 0 or -1 with the error
+ * set. */
 int qd_qemu_cmd_devices(struct qd_qemu_cmd *c);
 
 static inline bool
@@ -158,6 +205,19 @@ uint_attr(const struct qd_dom_xnode *n, const char *name, unsigned int *ret)
         return false;
     *ret = (unsigned int) v;
     return true;
+}
+
+/* Whether a device needs a USB controller. */
+static inline bool
+qd_qemu_cmd_uses_usb(const struct qd_dom_def *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ninputs; i++) {
+        if (streq(def->inputs[i]->bus, "usb"))
+            return true;
+    }
+    return false;
 }
 
 static inline const char *
