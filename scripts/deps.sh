@@ -5,8 +5,11 @@ set -euo pipefail
 
 BUILD_PKGS="gcc meson ninja-build pkg-config libxml2-dev libjson-c-dev
 libgnutls28-dev libsasl2-dev"
-TEST_PKGS="libcmocka-dev python3-pytest python3-libvirt libvirt-clients
-qemu-system-x86 qemu-utils binutils busybox-static linux-image-amd64 cpio"
+# libvirt0 (libvirt-clients pulls it in too) ships the
+# /usr/share/libvirt/test-screenshot.png the test driver's screenshot streams
+TEST_PKGS="libcmocka-dev python3-pytest python3-libvirt libvirt-clients libvirt0
+qemu-system-x86 qemu-utils binutils busybox-static linux-image-amd64 cpio
+virtinst"
 
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$BUILD_PKGS $TEST_PKGS"

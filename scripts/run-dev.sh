@@ -20,5 +20,7 @@ CONF
 echo
 echo "qemud is starting; in another terminal:"
 echo "  virsh -c 'test+unix:///default?socket=$top/run/libvirt-sock' list --all"
+echo "real guests (QEMU driver):"
+echo "  virsh -c 'qemu+unix:///system?socket=$top/run/libvirt-sock' list --all"
 echo
 exec build/qemud -f run/qemud.conf

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "daemon/config.h"
+#include "drivers/registry.h"
 #include "loop/loop.h"
 #include "qd_config.h"
 #include "rpc/server.h"
@@ -219,6 +220,7 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
     struct qd_err *err)
 {
     struct qd_server_limits lim, adm;
+    struct qd_driver_env env;
     struct qd_server *srv = NULL;
     gid_t gid;
     int auth_rw, auth_ro, ready_fd = -1, rc = -1;
@@ -291,6 +293,16 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
         goto out;
     if (qd_loop_add_fd(srv->loop, sig_pipe[0], EPOLLIN, on_sig_pipe, srv,
                        err) < 0)
+        goto out;
+    env = (struct qd_driver_env) {
+        .loop = srv->loop,
+        .etc_dir = cfg->etc_dir,
+        .run_dir = cfg->run_dir,
+        .lib_dir = cfg->lib_dir,
+        .log_dir = cfg->log_dir,
+        .privileged = geteuid() == 0,
+    };
+    if (qd_registry_state_init(&env, err) < 0)
         goto out;
     if (pid_file && write_pid_file(pid_file, err) < 0)
         goto out;

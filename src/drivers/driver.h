@@ -96,6 +96,30 @@ struct qd_dom_info {
     uint64_t cpu_time;          /* ns */
 };
 
+/* virVcpuInfo (remote_vcpu_info's layout) */
+struct qd_vcpu_info {
+    uint32_t number;
+    int32_t state;              /* virVcpuState: 1 running */
+    uint64_t cpu_time;          /* ns */
+    int32_t cpu;                /* host CPU it last ran on */
+};
+
+/* virDomainMemoryStatStruct (remote_domain_memory_stat's layout) */
+struct qd_mem_stat {
+    int32_t tag;                /* VIR_DOMAIN_MEMORY_STAT_* */
+    uint64_t val;
+};
+
+/* virDomainBlockStatsStruct and virDomainInterfaceStatsStruct (the
+ * layouts of their _ret wire structs); -1: not available */
+struct qd_block_stats {
+    int64_t rd_req, rd_bytes, wr_req, wr_bytes, errs;
+};
+struct qd_iface_stats {
+    int64_t rx_bytes, rx_packets, rx_errs, rx_drop;
+    int64_t tx_bytes, tx_packets, tx_errs, tx_drop;
+};
+
 /* virNodeInfo */
 struct qd_node_info {
     char model[32];
@@ -122,6 +146,19 @@ struct qd_sec_label {
     int32_t enforcing;
 };
 
+/* What a driver gets once at daemon start-up (qd_registry_state_init). */
+struct qd_loop;
+struct qd_driver_env {
+    struct qd_loop *loop;       /* the server's event loop (not yet running) */
+    const char *etc_dir, *run_dir, *lib_dir, *log_dir;
+    bool privileged;            /* running as root */
+};
+
+/* An RPC stream opened by a call (virStream): rpc/stream.c. A driver
+ * gives it an fd to pump (see rpc/stream.h); it never touches the
+ * client. */
+struct qd_stream;
+
 /* One driver connection, made by open(); @priv is the driver's. */
 struct qd_conn {
     const struct qd_driver *drv;
@@ -143,6 +180,11 @@ struct qd_list {
 
 struct qd_driver {
     const char *name;           /* "Test", "QEMU": CONNECT_GET_TYPE */
+    /* Once at start-up, before the loop runs; NULL: nothing to do. A
+     * failure stops the daemon. */
+    int (*state_init)(const struct qd_driver_env *env, struct qd_err *err);
+    /* Once at shutdown, after the loop stopped; guests keep running. */
+    void (*state_cleanup)(void);
     /* Does this driver take @uri (e.g. "test:///default")? */
     bool (*probe)(const char *uri);
     int (*open)(struct qd_conn *conn, const char *uri, unsigned flags,
@@ -154,9 +196,20 @@ struct qd_driver {
     char *(*get_hostname)(struct qd_conn *, struct qd_err *);
     char *(*get_capabilities)(struct qd_conn *, struct qd_err *);
     char *(*get_sysinfo)(struct qd_conn *, unsigned flags, struct qd_err *);
+    /* virConnectGetDomainCapabilities; NULL strings: the defaults. */
+    char *(*get_domain_capabilities)(struct qd_conn *, const char *emulatorbin,
+                                     const char *arch, const char *machine,
+                                     const char *virttype, unsigned flags,
+                                     struct qd_err *);
     int (*get_max_vcpus)(struct qd_conn *, const char *type, struct qd_err *);
     int (*node_get_info)(struct qd_conn *, struct qd_node_info *ret,
                          struct qd_err *);
+    /* virNodeGetCPUMap: returns the number of host CPUs; @ret_map (when
+     * not NULL) gets a heap map of the online ones, (count + 7) / 8
+     * bytes; @ret_online (when not NULL) how many are online. */
+    int (*node_get_cpu_map)(struct qd_conn *, unsigned char **ret_map,
+                            unsigned *ret_online, unsigned flags,
+                            struct qd_err *);
     int (*node_get_free_memory)(struct qd_conn *, uint64_t *ret,
                                 struct qd_err *);
     /* Fills @ret with up to @max cells' free memory from @start; count. */
@@ -264,6 +317,60 @@ struct qd_driver {
                                int type, const char *metadata,
                                const char *key, const char *uri,
                                unsigned flags, struct qd_err *);
+    /* virDomainOpenConsole: attach the console's fd to @st
+     * (qd_stream_set_fd) and keep @st if the driver must abort it later
+     * (the --force rule). */
+    int (*domain_open_console)(struct qd_conn *, const struct qd_dom_ref *,
+                               const char *dev_name, unsigned flags,
+                               struct qd_stream *st, struct qd_err *);
+    /* virDomainScreenshot: attach a readable fd holding the image to
+     * @st and return its MIME type. */
+    char *(*domain_screenshot)(struct qd_conn *, const struct qd_dom_ref *,
+                               unsigned screen, unsigned flags,
+                               struct qd_stream *st, struct qd_err *);
+    /* virDomainQemuMonitorCommand: QEMU's reply text (flags: 1 = HMP). */
+    char *(*domain_qemu_monitor_command)(struct qd_conn *,
+                                         const struct qd_dom_ref *,
+                                         const char *cmd, unsigned flags,
+                                         struct qd_err *);
+    /* virDomainGetVcpus: up to @maxinfo online vCPUs into @info and,
+     * when @maplen > 0, each one's host CPU affinity into @cpumaps
+     * (@maplen bytes per vCPU, zeroed by the caller); returns the count. */
+    int (*domain_get_vcpus)(struct qd_conn *, const struct qd_dom_ref *,
+                            int maxinfo, struct qd_vcpu_info *info,
+                            unsigned char *cpumaps, int maplen,
+                            struct qd_err *);
+    /* virDomainGetVcpuPinInfo: up to @ncpumaps maps of @maplen bytes
+     * (zeroed by the caller); returns the count filled. */
+    int (*domain_get_vcpu_pin_info)(struct qd_conn *,
+                                    const struct qd_dom_ref *, int ncpumaps,
+                                    unsigned char *cpumaps, int maplen,
+                                    unsigned flags, struct qd_err *);
+    /* virDomainGetEmulatorPinInfo: one map of @maplen bytes; returns 1
+     * (0: no emulator threads). */
+    int (*domain_get_emulator_pin_info)(struct qd_conn *,
+                                        const struct qd_dom_ref *,
+                                        unsigned char *cpumap, int maplen,
+                                        unsigned flags, struct qd_err *);
+    /* virDomainMemoryStats: up to @max records into @stats; the count. */
+    int (*domain_memory_stats)(struct qd_conn *, const struct qd_dom_ref *,
+                               struct qd_mem_stat *stats, unsigned max,
+                               unsigned flags, struct qd_err *);
+    /* virDomainBlockStats: one disk (target or source path), "" all. */
+    int (*domain_block_stats)(struct qd_conn *, const struct qd_dom_ref *,
+                              const char *path, struct qd_block_stats *ret,
+                              struct qd_err *);
+    /* virDomainBlockStatsFlags: every statistic the driver has, in its
+     * order; the RPC layer counts or truncates them for the client. */
+    int (*domain_block_stats_flags)(struct qd_conn *,
+                                    const struct qd_dom_ref *,
+                                    const char *path, unsigned flags,
+                                    struct qd_tparams *ret, struct qd_err *);
+    /* virDomainInterfaceStats: @device is a MAC or a host-side name. */
+    int (*domain_interface_stats)(struct qd_conn *, const struct qd_dom_ref *,
+                                  const char *device,
+                                  struct qd_iface_stats *ret,
+                                  struct qd_err *);
     /* @doms NULL/@ndoms 0: all domains matching @flags. */
     int (*get_all_domain_stats)(struct qd_conn *, const struct qd_dom_ref *doms,
                                 uint32_t ndoms, unsigned stats, unsigned flags,

@@ -86,6 +86,16 @@ qd_event_domain_metadata(const char *name, const unsigned char *uuid, int id,
 }
 
 void
+qd_event_domain_reboot(const char *name, const unsigned char *uuid, int id)
+{
+    struct qd_event *ev = event_new(QD_EV_DOMAIN, QD_EV_DOMAIN_REBOOT, name,
+                                    uuid);
+
+    ev->id = id;
+    qd_event_emit(ev);
+}
+
+void
 qd_event_network_lifecycle(const char *name, const unsigned char *uuid,
                            int event, int detail)
 {

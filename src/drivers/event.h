@@ -18,6 +18,7 @@ enum qd_event_obj {
 
 /* Event IDs (libvirt's public values per object kind). */
 #define QD_EV_DOMAIN_LIFECYCLE 0
+#define QD_EV_DOMAIN_REBOOT 1
 #define QD_EV_DOMAIN_METADATA_CHANGE 23
 #define QD_EV_DOMAIN_ID_LAST 27
 #define QD_EV_NETWORK_LIFECYCLE 0
@@ -53,6 +54,8 @@ void qd_event_set_sink(qd_event_sink sink, void *opaque);
 
 void qd_event_domain_lifecycle(const char *name, const unsigned char *uuid,
                                int id, int event, int detail);
+void qd_event_domain_reboot(const char *name, const unsigned char *uuid,
+                            int id);
 void qd_event_domain_metadata(const char *name, const unsigned char *uuid,
                               int id, int type, const char *uri);
 void qd_event_network_lifecycle(const char *name, const unsigned char *uuid,

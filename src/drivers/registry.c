@@ -7,10 +7,33 @@
 #include "util/mem.h"
 
 extern const struct qd_driver qd_test_driver;
+extern const struct qd_driver qd_qemu_driver;
 
 static const struct qd_driver *const drivers[] = {
     &qd_test_driver,
+    &qd_qemu_driver,
 };
+
+int
+qd_registry_state_init(const struct qd_driver_env *env, struct qd_err *err)
+{
+    size_t i;
+
+    for (i = 0; i < QD_ARRAY_SIZE(drivers); i++)
+        if (drivers[i]->state_init && drivers[i]->state_init(env, err) < 0)
+            return -1;
+    return 0;
+}
+
+void
+qd_registry_state_cleanup(void)
+{
+    size_t i;
+
+    for (i = QD_ARRAY_SIZE(drivers); i-- > 0;)
+        if (drivers[i]->state_cleanup)
+            drivers[i]->state_cleanup();
+}
 
 struct qd_conn *
 qd_registry_open(const char *name, bool readonly, unsigned flags,

@@ -12,4 +12,10 @@ struct qd_conn *qd_registry_open(const char *name, bool readonly,
                                  unsigned flags, struct qd_err *err);
 void qd_registry_close(struct qd_conn *conn);
 
+/* Start-up (before the loop runs) and shutdown (after it stopped) of
+ * every driver's state. */
+int qd_registry_state_init(const struct qd_driver_env *env,
+                           struct qd_err *err);
+void qd_registry_state_cleanup(void);
+
 #endif

@@ -326,6 +326,26 @@ run_posts(struct qd_loop *loop)
 }
 
 void
+qd_loop_drain_posts(struct qd_loop *loop)
+{
+    for (;;) {
+        struct post *p, *next;
+
+        pthread_mutex_lock(&loop->post_lock);
+        p = loop->posts;
+        loop->posts = loop->posts_tail = NULL;
+        pthread_mutex_unlock(&loop->post_lock);
+        if (!p)
+            return;
+        for (; p; p = next) {
+            next = p->next;
+            p->fn(p->opaque);
+            free(p);
+        }
+    }
+}
+
+void
 qd_loop_run(struct qd_loop *loop)
 {
     struct epoll_event evs[LOOP_MAX_EVENTS];

@@ -39,6 +39,11 @@ void qd_loop_wake(struct qd_loop *loop);
 /* The hook run on the loop thread after every wake-up. */
 void qd_loop_set_wake_hook(struct qd_loop *loop, qd_loop_fn fn, void *opaque);
 
+/* After qd_loop_run() returned, on the thread that ran it: run what was
+ * posted since (and what those post), so nothing posted is lost at
+ * shutdown. */
+void qd_loop_drain_posts(struct qd_loop *loop);
+
 /* Runs until qd_loop_quit(). */
 void qd_loop_run(struct qd_loop *loop);
 void qd_loop_quit(struct qd_loop *loop);

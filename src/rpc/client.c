@@ -27,6 +27,7 @@
 #include "loop/loop.h"
 #include "rpc/events.h"
 #include "rpc/server.h"
+#include "rpc/stream.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -145,6 +146,7 @@ qd_client_close(struct qd_client *c)
     qd_loop_del_fd(srv->loop, c->fd);
     close(c->fd);
     c->fd = -1;
+    qd_stream_client_closed(c);     /* after the tx clear: see stream.c */
     c->rx = qd_msg_free(c->rx);
     qd_buf_clear(&c->pending);
 
@@ -358,7 +360,10 @@ qd_client_flush(struct qd_client *c)
     if (c->fd < 0)
         return;
     client_write(c);
-    drain_pending(c);
+    if (c->fd >= 0)
+        qd_stream_service(c);       /* new streams, fds, resumed reads */
+    if (c->fd >= 0)
+        drain_pending(c);
     update_interest(c);
 }
 
@@ -373,6 +378,8 @@ qd_client_on_event(struct qd_client *c, uint32_t events)
     }
     if (c->fd >= 0 && (events & EPOLLOUT))
         client_write(c);
+    if (c->fd >= 0 && c->streams)
+        qd_stream_service(c);       /* packets went out: read on */
     if (c->fd >= 0)
         drain_pending(c);
     update_interest(c);

@@ -13,6 +13,7 @@ struct qd_server;
 struct qd_netsrv;
 struct qd_listener;
 struct qd_conn;
+struct qd_stream;
 
 struct qd_client {
     /* immutable after accept */
@@ -43,6 +44,8 @@ struct qd_client {
     int64_t last_ping_ms;
     unsigned ka_unanswered;
     bool reject;                   /* over max_clients: error, then close */
+    struct qd_stream *streams;     /* open streams: the stream filter's list
+                                      (rpc/stream.c) */
 
     pthread_mutex_t lock;
     /* client->lock */
@@ -55,6 +58,8 @@ struct qd_client {
     bool readonly;                 /* listener RO, or CONNECT_OPEN flag RO */
     bool close_cb;                 /* registered a close callback */
     struct qd_conn *conn;          /* the driver connection, once open */
+    struct qd_stream *streams_new; /* started by workers, not yet taken
+                                      over by the loop */
 };
 
 struct qd_client *qd_client_new(struct qd_server *srv,

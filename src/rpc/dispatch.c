@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rpc/client.h"
+#include "rpc/stream.h"
 #include "rpc/wire.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -86,10 +87,11 @@ qd_dispatch_api_domain(const char *api)
     return QD_FROM_DOMAIN;
 }
 
-/* Runs the procedure; fills @reply's payload on success. */
+/* Runs the procedure; fills @reply's payload on success and hands over
+ * the stream the handler opened, if any, in *@ret_stream. */
 static int
 run_call(struct qd_client *c, const struct qd_msg *m, struct qd_msg *reply,
-         struct qd_err *err)
+         struct qd_stream **ret_stream, struct qd_err *err)
 {
     const struct qd_msg_header *h = &m->hdr;
     const struct qd_program *prog;
@@ -155,8 +157,10 @@ run_call(struct qd_client *c, const struct qd_msg *m, struct qd_msg *reply,
     }
     if (proc->ret)
         qd_xdr_encode(&reply->buf, proc->ret, ret);
+    *ret_stream = steal_ptr(&call.stream);
     rc = 0;
 out:
+    qd_stream_discard(call.stream);   /* the call failed: no stream */
     if (args) {
         qd_xdr_free(proc->args, args);
         free(args);
@@ -169,16 +173,20 @@ out:
 }
 
 struct qd_msg *
-qd_dispatch_call(struct qd_client *c, const struct qd_msg *m)
+qd_dispatch_call(struct qd_client *c, const struct qd_msg *m,
+                 struct qd_stream **ret_stream)
 {
     struct qd_msg_header h = m->hdr;
     struct qd_msg *reply = qd_msg_new();
     struct qd_err err = QD_ERR_INIT;
 
+    *ret_stream = NULL;
     h.type = QD_MSG_REPLY;
     h.status = QD_STATUS_OK;
     qd_msg_begin(reply, &h);
-    if (run_call(c, m, reply, &err) < 0 || qd_msg_finish(reply, &err) < 0) {
+    if (run_call(c, m, reply, ret_stream, &err) < 0 ||
+        qd_msg_finish(reply, &err) < 0) {
+        qd_stream_discard(steal_ptr(ret_stream));
         QD_DEBUG("client %llu: proc %d failed: %s",
                  (unsigned long long) c->id, m->hdr.proc, err.message);
         qd_msg_free(reply);

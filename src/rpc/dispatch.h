@@ -11,6 +11,7 @@
 struct qd_client;
 struct qd_conn;
 struct qd_err;
+struct qd_stream;
 
 /* What a handler sees of the call it serves. */
 struct qd_call {
@@ -18,6 +19,9 @@ struct qd_call {
     const struct qd_proc *proc;
     const struct qd_msg_header *hdr;
     struct qd_conn *conn;          /* NULL for QD_PROC_NOCONN procedures */
+    struct qd_stream *stream;      /* opened by the handler (rpc/stream.h):
+                                      started with the reply, or dropped
+                                      if the call fails */
 };
 
 typedef int (*qd_proc_handler)(struct qd_call *call, const void *args,
@@ -57,8 +61,11 @@ extern const struct qd_program qd_program_admin;
 /* Loop thread: is this call cheap enough for the priority lane? */
 bool qd_dispatch_is_priority(const struct qd_client *c,
                              const struct qd_msg_header *h);
-/* Worker: run the call in @m and return the reply to send (never NULL). */
-struct qd_msg *qd_dispatch_call(struct qd_client *c, const struct qd_msg *m);
+/* Worker: run the call in @m and return the reply to send (never NULL).
+ * When the call succeeded and opened a stream, *@ret_stream is that
+ * stream (to start with the reply), else NULL. */
+struct qd_msg *qd_dispatch_call(struct qd_client *c, const struct qd_msg *m,
+                                struct qd_stream **ret_stream);
 /* The error domain of the public API @api's source file (libvirt-domain.c
  * reports VIR_FROM_DOMAIN, ...). */
 int qd_dispatch_api_domain(const char *api);

@@ -184,6 +184,8 @@ encode(const struct qd_event *ev, const struct reg *r)
     case QD_EV_DOMAIN:
         if (ev->event_id == QD_EV_DOMAIN_LIFECYCLE)
             h.proc = r->legacy ? 107 : 318;
+        else if (ev->event_id == QD_EV_DOMAIN_REBOOT)
+            h.proc = r->legacy ? 169 : 319;
         else if (ev->event_id == QD_EV_DOMAIN_METADATA_CHANGE && !r->legacy)
             h.proc = 379;
         else
@@ -208,6 +210,8 @@ encode(const struct qd_event *ev, const struct reg *r)
     switch (ev->obj) {
     case QD_EV_DOMAIN:
         put_dom(&m->buf, ev);
+        if (ev->event_id == QD_EV_DOMAIN_REBOOT)
+            break;
         if (ev->event_id == QD_EV_DOMAIN_METADATA_CHANGE) {
             qd_xdr_put_u32(&m->buf, (uint32_t) ev->mtype);
             qd_xdr_put_u32(&m->buf, ev->uri != NULL);

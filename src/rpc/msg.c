@@ -21,6 +21,8 @@ qd_msg_free(struct qd_msg *m)
 
     if (!m)
         return NULL;
+    if (m->on_free)
+        m->on_free(m->on_free_opaque);
     for (i = 0; i < m->nfds; i++)
         if (m->fds[i] >= 0)
             close(m->fds[i]);

@@ -30,6 +30,10 @@ struct qd_msg {
     size_t off;
     bool tracked;        /* a reply that answers a counted request */
     bool is_event;       /* an event MESSAGE, counted in client->nevents */
+    /* Called once by qd_msg_free() (sent in full or dropped); any thread,
+     * possibly under the client's lock, so it may take leaf locks only. */
+    void (*on_free)(void *opaque);
+    void *on_free_opaque;
     int nfds;
     int fds[QD_MSG_NUM_FDS_MAX];
 };

@@ -1,8 +1,8 @@
-/* THE table of the QEMU program (qemu_protocol.x). Until the QEMU driver
- * exists no driver implements these; the rows still give the read-only
- * and "not supported" answers libvirt gives. */
+/* THE table of the QEMU program (qemu_protocol.x): the monitor passthrough
+ * (virsh qemu-monitor-command). The guest agent is not supported. */
 #include <stddef.h>
 
+#include "drivers/driver.h"
 #include "rpc/dispatch.h"
 #include "rpc/types_remote.h"
 #include "rpc/wire.h"
@@ -40,8 +40,22 @@ h_not_supported(struct qd_call *call, const void *a, void *r,
                          call->proc->api);
 }
 
+static int
+h_monitor_command(struct qd_call *call, const void *a, void *r,
+                  struct qd_err *err)
+{
+    const struct qemu_monitor_args *args = a;
+    char **ret = r;
+
+    if (!call->conn->drv->domain_qemu_monitor_command)
+        return h_not_supported(call, a, r, err);
+    *ret = call->conn->drv->domain_qemu_monitor_command(
+        call->conn, &args->dom, args->cmd, args->flags, err);
+    return *ret ? 0 : -1;
+}
+
 static const struct qd_proc qemu_procs[] = {
-    { 1, "DomainMonitorCommand", &monitor_t, &qd_t_string, h_not_supported,
+    { 1, "DomainMonitorCommand", &monitor_t, &qd_t_string, h_monitor_command,
       0, "virDomainQemuMonitorCommand", 0 },
     { 3, "DomainAgentCommand", &agent_t, &qd_t_opt_string, h_not_supported,
       0, "virDomainQemuAgentCommand", 0 },

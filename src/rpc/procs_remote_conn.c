@@ -206,6 +206,24 @@ h_flags_string(struct qd_call *call, const void *a, void *r,
     return (ret->s = fn(call->conn, args->flags, err)) ? 0 : -1;
 }
 
+typedef char *(*domcaps_fn)(struct qd_conn *, const char *, const char *,
+                            const char *, const char *, unsigned,
+                            struct qd_err *);
+
+/* CONNECT_GET_DOMAIN_CAPABILITIES: four optional strings and flags */
+int
+h_get_domain_capabilities(struct qd_call *call, const void *a, void *r,
+                          struct qd_err *err)
+{
+    const struct qd_w_domcaps_args *args = a;
+    struct qd_w_string *ret = r;
+    GET_SLOT(domcaps_fn, fn);
+
+    ret->s = fn(call->conn, args->emulatorbin, args->arch, args->machine,
+                args->virttype, args->flags, err);
+    return ret->s ? 0 : -1;
+}
+
 int
 h_get_max_vcpus(struct qd_call *call, const void *a, void *r,
                 struct qd_err *err)

@@ -6,6 +6,7 @@
 #include "rpc/client.h"
 #include "rpc/procs_remote_priv.h"
 #include "rpc/server.h"
+#include "rpc/stream.h"
 #include "rpc/wire.h"
 #include "util/err.h"
 #include "util/mem.h"
@@ -268,6 +269,21 @@ h_domain_sched_type(struct qd_call *call, const void *a, void *r,
     return 0;
 }
 
+/* Keep the first @n parameters of @tp (the array itself stays). */
+static void
+tparams_truncate(struct qd_tparams *tp, uint32_t n)
+{
+    uint32_t i;
+
+    for (i = n; i < tp->n; i++) {
+        free(tp->items[i].field);
+        if (tp->items[i].type == QD_TP_STRING)
+            free(tp->items[i].v.s);
+    }
+    if (tp->n > n)
+        tp->n = n;
+}
+
 int
 h_domain_sched_params(struct qd_call *call, const void *a, void *r,
                       struct qd_err *err)
@@ -286,13 +302,7 @@ h_domain_sched_params(struct qd_call *call, const void *a, void *r,
                 call->conn, &args->dom, flags, &tp, err) < 0)
             return -1;
     }
-    if (tp.n > (uint32_t) args->v) {
-        struct qd_tparams extra = { tp.n - (uint32_t) args->v,
-                                    tp.items + args->v };
-
-        qd_tparams_clear(&extra);   /* frees the fields past nparams */
-        tp.n = (uint32_t) args->v;
-    }
+    tparams_truncate(&tp, (uint32_t) args->v);
     ret->params.n = tp.n;
     ret->params.items = tp.items;
     return 0;
@@ -385,4 +395,260 @@ h_all_domain_stats(struct qd_call *call, const void *a, void *r,
     ret->records.n = n;
     ret->records.items = recs;
     return 0;
+}
+
+/* ---- vCPUs and statistics ---------------------------------------------- */
+
+/* NODE_GET_CPU_MAP: the map is sent only when asked for, sized for the
+ * CPU count the driver returns. */
+int
+h_node_get_cpu_map(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    const struct qd_w_cpu_map_args *args = a;
+    struct qd_w_cpu_map_ret *ret = r;
+    unsigned char *map = NULL;
+    unsigned online = 0;
+    int n;
+
+    DRV_OP(node_get_cpu_map) {
+        n = call->conn->drv->node_get_cpu_map(call->conn,
+                                              args->need_map ? &map : NULL,
+                                              args->need_online ? &online
+                                                                : NULL,
+                                              args->flags, err);
+    }
+    if (n < 0)
+        return -1;
+    if (args->need_map) {
+        ret->cpumap.len = (uint32_t) (n + 7) / 8;
+        ret->cpumap.data = map;
+    }
+    ret->online = online;
+    ret->ret = n;
+    return 0;
+}
+
+/* libvirt-compat: the checks and texts of remoteDispatchDomainGetVcpus
+ * (both sign checks say "maxinfo"). */
+int
+h_domain_get_vcpus(struct qd_call *call, const void *a, void *r,
+                   struct qd_err *err)
+{
+    const struct qd_w_vcpus_args *args = a;
+    struct qd_w_vcpus_ret *ret = r;
+    struct qd_vcpu_info *info;
+    unsigned char *maps;
+    size_t size;
+    int n;
+
+    if (args->maxinfo < 0 || args->maplen < 0)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "maxinfo must be non-negative");
+    if ((uint32_t) args->maxinfo > QD_VCPUINFO_MAX)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "maxinfo > REMOTE_VCPUINFO_MAX");
+    size = (size_t) args->maxinfo * (size_t) args->maplen;
+    if (size > QD_CPUMAPS_MAX)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "maxinfo * maplen > REMOTE_CPUMAPS_MAX");
+    DRV_OP(domain_get_vcpus) {
+        info = qd_calloc(args->maxinfo ? (size_t) args->maxinfo : 1,
+                         sizeof(*info));
+        maps = qd_calloc(size ? size : 1, 1);
+        n = call->conn->drv->domain_get_vcpus(call->conn, &args->dom,
+                                              args->maxinfo, info, maps,
+                                              args->maplen, err);
+    }
+    if (n < 0) {
+        free(info);
+        free(maps);
+        return -1;
+    }
+    ret->info.n = (uint32_t) n;
+    ret->info.items = info;
+    ret->cpumaps.len = (uint32_t) size;
+    ret->cpumaps.data = maps;
+    return 0;
+}
+
+/* GET_VCPU_PIN_INFO (230) and GET_EMULATOR_PIN_INFO (280): maps of
+ * @maplen bytes, zero-filled, as many as asked (libvirt sends them all). */
+int
+h_domain_pin_info(struct qd_call *call, const void *a, void *r,
+                  struct qd_err *err)
+{
+    struct qd_w_cpumaps_int *ret = r;
+    const struct qd_dom_ref *dom;
+    int32_t ncpumaps, maplen;
+    uint32_t flags;
+    unsigned char *maps;
+    size_t size;
+    int n;
+
+    if (call->proc->num == 230) {
+        const struct qd_w_vcpu_pin_args *args = a;
+
+        dom = &args->dom;
+        ncpumaps = args->ncpumaps;
+        maplen = args->maplen;
+        flags = args->flags;
+        if (ncpumaps < 0)
+            return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC,
+                                 "%s", "ncpumaps must be non-negative");
+    } else {
+        const struct qd_w_dom_int_flags *args = a;
+
+        dom = &args->dom;
+        ncpumaps = 1;
+        maplen = args->v;
+        flags = args->flags;
+    }
+    if (maplen < 0)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "maplen must be non-negative");
+    if ((uint32_t) ncpumaps > QD_VCPUINFO_MAX)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "ncpumaps > REMOTE_VCPUINFO_MAX");
+    size = (size_t) ncpumaps * (size_t) maplen;
+    if (size > QD_CPUMAPS_MAX)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "maxinfo * maplen > REMOTE_CPUMAPS_MAX");
+    maps = qd_calloc(size ? size : 1, 1);
+    if (call->proc->num == 230) {
+        DRV_OP(domain_get_vcpu_pin_info) {
+            n = call->conn->drv->domain_get_vcpu_pin_info(
+                call->conn, dom, ncpumaps, maps, maplen, flags, err);
+        }
+    } else {
+        DRV_OP(domain_get_emulator_pin_info) {
+            n = call->conn->drv->domain_get_emulator_pin_info(
+                call->conn, dom, maps, maplen, flags, err);
+        }
+    }
+    if (n < 0) {
+        free(maps);
+        return -1;
+    }
+    ret->cpumaps.len = (uint32_t) size;
+    ret->cpumaps.data = maps;
+    ret->v = n;
+    return 0;
+}
+
+int
+h_domain_memory_stats(struct qd_call *call, const void *a, void *r,
+                      struct qd_err *err)
+{
+    const struct qd_w_dom_uint_flags *args = a;
+    struct qd_w_mem_stats *ret = r;
+    struct qd_mem_stat *stats;
+    int n;
+
+    if (args->v > QD_DOMAIN_MEMORY_STATS_MAX)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "maxStats > REMOTE_DOMAIN_MEMORY_STATS_MAX");
+    DRV_OP(domain_memory_stats) {
+        stats = qd_calloc(args->v ? args->v : 1, sizeof(*stats));
+        n = call->conn->drv->domain_memory_stats(call->conn, &args->dom,
+                                                 stats, args->v, args->flags,
+                                                 err);
+    }
+    if (n < 0) {
+        free(stats);
+        return -1;
+    }
+    ret->stats.n = (uint32_t) n;
+    ret->stats.items = stats;
+    return 0;
+}
+
+int
+h_domain_block_stats(struct qd_call *call, const void *a, void *r,
+                     struct qd_err *err)
+{
+    const struct qd_w_dom_string *args = a;
+
+    DRV_OP(domain_block_stats) {
+        return call->conn->drv->domain_block_stats(call->conn, &args->dom,
+                                                   args->s, r, err);
+    }
+}
+
+/* libvirt-compat: nparams 0 asks for the count (sent in nparams, with no
+ * params); otherwise the first nparams statistics come back and the
+ * reply's nparams stays 0. */
+int
+h_domain_block_stats_flags(struct qd_call *call, const void *a, void *r,
+                           struct qd_err *err)
+{
+    const struct qd_w_dom_string_int_flags *args = a;
+    struct qd_w_tparams_int *ret = r;
+    struct qd_tparams tp = { 0 };
+
+    if (args->v < 0)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "nparams must be non-negative");
+    if ((uint32_t) args->v > QD_DOMAIN_BLOCK_STATS_PARAMETERS_MAX)
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                             "nparams too large");
+    DRV_OP(domain_block_stats_flags) {
+        if (call->conn->drv->domain_block_stats_flags(
+                call->conn, &args->dom, args->s, args->flags, &tp, err) < 0)
+            return -1;
+    }
+    if (args->v == 0) {
+        ret->n = (int32_t) tp.n;
+        qd_tparams_clear(&tp);
+        return 0;
+    }
+    tparams_truncate(&tp, (uint32_t) args->v);
+    ret->params.n = tp.n;
+    ret->params.items = tp.items;
+    return 0;
+}
+
+int
+h_domain_interface_stats(struct qd_call *call, const void *a, void *r,
+                         struct qd_err *err)
+{
+    const struct qd_w_dom_string *args = a;
+
+    DRV_OP(domain_interface_stats) {
+        return call->conn->drv->domain_interface_stats(call->conn,
+                                                       &args->dom, args->s,
+                                                       r, err);
+    }
+}
+
+/* ---- streams ----------------------------------------------------------- */
+
+/* The stream is the call's: the dispatcher starts it behind the reply, or
+ * drops it when the driver fails. */
+int
+h_domain_open_console(struct qd_call *call, const void *a, void *r,
+                      struct qd_err *err)
+{
+    const struct qd_w_dom_opt_string_flags *args = a;
+
+    DRV_OP(domain_open_console) {
+        return call->conn->drv->domain_open_console(
+            call->conn, &args->dom, args->s, args->flags,
+            qd_stream_new_for_call(call), err);
+    }
+}
+
+int
+h_domain_screenshot(struct qd_call *call, const void *a, void *r,
+                    struct qd_err *err)
+{
+    const struct qd_w_dom_uint_flags *args = a;
+    struct qd_w_opt_string *ret = r;
+
+    DRV_OP(domain_screenshot) {
+        ret->s = call->conn->drv->domain_screenshot(
+            call->conn, &args->dom, args->v, args->flags,
+            qd_stream_new_for_call(call), err);
+    }
+    return ret->s ? 0 : -1;
 }

@@ -13,10 +13,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "drivers/registry.h"
 #include "loop/loop.h"
 #include "rpc/client.h"
 #include "rpc/dispatch.h"
 #include "rpc/events.h"
+#include "rpc/stream.h"
 #include "rpc/wire.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -139,6 +141,11 @@ qd_server_free(struct qd_server *srv)
         srv->ns[i].pool = NULL;
     }
     wake_hook(srv);              /* releases the dirty list's references */
+    /* the drivers let go of their loop users (QMP monitors, pidfd
+     * watches); what they post still runs */
+    qd_loop_drain_posts(srv->loop);
+    qd_registry_state_cleanup();
+    qd_loop_drain_posts(srv->loop);
     qd_events_free(srv->events);
     free(srv->kills);
     free(srv->listeners);
@@ -438,10 +445,14 @@ static void
 call_job(void *data)
 {
     struct call_job *job = data;
-    struct qd_msg *reply = qd_dispatch_call(job->client, job->msg);
+    struct qd_stream *st;
+    struct qd_msg *reply = qd_dispatch_call(job->client, job->msg, &st);
 
     reply->tracked = true;
-    qd_client_send(job->client, reply);
+    if (st)
+        qd_stream_start(st, reply);   /* the reply, then the stream's data */
+    else
+        qd_client_send(job->client, reply);
     qd_msg_free(job->msg);
     qd_client_unref(job->client);
     free(job);
@@ -506,6 +517,9 @@ qd_server_dispatch(struct qd_server *srv, struct qd_client *c,
         qd_msg_free(m);
         return;
     }
+    if ((m->hdr.type == QD_MSG_STREAM || m->hdr.type == QD_MSG_STREAM_HOLE) &&
+        qd_stream_filter(c, m))
+        return;                       /* an open stream took it */
     if (m->hdr.type != QD_MSG_CALL && m->hdr.type != QD_MSG_CALL_WITH_FDS) {
         /* libvirt-compat: REPLYs, stray MESSAGEs and STREAM packets for no
          * open stream are dropped silently */

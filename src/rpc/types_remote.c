@@ -60,6 +60,10 @@ TYPE(qd_t_dom_uint_flags, qd_w_dom_uint_flags,
      FT(QD_XDR_STRUCT, qd_w_dom_uint_flags, dom, 0, &qd_t_dom_ref),
      F(QD_XDR_UINT, qd_w_dom_uint_flags, v),
      F(QD_XDR_UINT, qd_w_dom_uint_flags, flags));
+TYPE(qd_t_dom_opt_string_flags, qd_w_dom_opt_string_flags,
+     FT(QD_XDR_STRUCT, qd_w_dom_opt_string_flags, dom, 0, &qd_t_dom_ref),
+     F(QD_XDR_OPT_STRING, qd_w_dom_opt_string_flags, s),
+     F(QD_XDR_UINT, qd_w_dom_opt_string_flags, flags));
 /* SET_VCPUS: {dom; unsigned nvcpus}, a prefix of the _FLAGS variant */
 TYPE(qd_t_dom_uint, qd_w_dom_uint_flags,
      FT(QD_XDR_STRUCT, qd_w_dom_uint_flags, dom, 0, &qd_t_dom_ref),
@@ -144,6 +148,73 @@ TYPE(qd_t_node_mem_stats_args, qd_w_node_stats_args,
      F(QD_XDR_INT, qd_w_node_stats_args, num),
      F(QD_XDR_UINT, qd_w_node_stats_args, flags));
 
+/* vCPUs and pinning: remote_domain_get_vcpus_*, _get_vcpu_pin_info_*;
+ * GET_EMULATOR_PIN_INFO's args are qd_t_dom_int_flags */
+TYPE(qd_t_vcpus_args, qd_w_vcpus_args,
+     FT(QD_XDR_STRUCT, qd_w_vcpus_args, dom, 0, &qd_t_dom_ref),
+     F(QD_XDR_INT, qd_w_vcpus_args, maxinfo),
+     F(QD_XDR_INT, qd_w_vcpus_args, maplen));
+STYPE(vcpu_info_t, qd_vcpu_info,
+     F(QD_XDR_UINT, qd_vcpu_info, number),
+     F(QD_XDR_INT, qd_vcpu_info, state),
+     F(QD_XDR_UHYPER, qd_vcpu_info, cpu_time),
+     F(QD_XDR_INT, qd_vcpu_info, cpu));
+TYPE(qd_t_vcpus_ret, qd_w_vcpus_ret,
+     FT(QD_XDR_ARRAY, qd_w_vcpus_ret, info, QD_VCPUINFO_MAX, &vcpu_info_t),
+     FB(QD_XDR_OPAQUE, qd_w_vcpus_ret, cpumaps, QD_CPUMAPS_MAX));
+TYPE(qd_t_vcpu_pin_args, qd_w_vcpu_pin_args,
+     FT(QD_XDR_STRUCT, qd_w_vcpu_pin_args, dom, 0, &qd_t_dom_ref),
+     F(QD_XDR_INT, qd_w_vcpu_pin_args, ncpumaps),
+     F(QD_XDR_INT, qd_w_vcpu_pin_args, maplen),
+     F(QD_XDR_UINT, qd_w_vcpu_pin_args, flags));
+TYPE(qd_t_cpumaps_int, qd_w_cpumaps_int,
+     FB(QD_XDR_OPAQUE, qd_w_cpumaps_int, cpumaps, QD_CPUMAPS_MAX),
+     F(QD_XDR_INT, qd_w_cpumaps_int, v));
+/* remote_node_get_cpu_map_* */
+TYPE(qd_t_cpu_map_args, qd_w_cpu_map_args,
+     F(QD_XDR_INT, qd_w_cpu_map_args, need_map),
+     F(QD_XDR_INT, qd_w_cpu_map_args, need_online),
+     F(QD_XDR_UINT, qd_w_cpu_map_args, flags));
+TYPE(qd_t_cpu_map_ret, qd_w_cpu_map_ret,
+     FB(QD_XDR_OPAQUE, qd_w_cpu_map_ret, cpumap, QD_CPUMAP_MAX),
+     F(QD_XDR_UINT, qd_w_cpu_map_ret, online),
+     F(QD_XDR_INT, qd_w_cpu_map_ret, ret));
+
+/* statistics: remote_domain_memory_stats_ret (args: qd_t_dom_uint_flags),
+ * _block_stats_*, _block_stats_flags_*, _interface_stats_* */
+STYPE(mem_stat_t, qd_mem_stat,
+     F(QD_XDR_INT, qd_mem_stat, tag), F(QD_XDR_UHYPER, qd_mem_stat, val));
+TYPE(qd_t_mem_stats, qd_w_mem_stats,
+     FT(QD_XDR_ARRAY, qd_w_mem_stats, stats, QD_DOMAIN_MEMORY_STATS_MAX,
+        &mem_stat_t));
+TYPE(qd_t_dom_string, qd_w_dom_string,
+     FT(QD_XDR_STRUCT, qd_w_dom_string, dom, 0, &qd_t_dom_ref),
+     F(QD_XDR_STRING, qd_w_dom_string, s));
+TYPE(qd_t_block_stats, qd_block_stats,
+     F(QD_XDR_HYPER, qd_block_stats, rd_req),
+     F(QD_XDR_HYPER, qd_block_stats, rd_bytes),
+     F(QD_XDR_HYPER, qd_block_stats, wr_req),
+     F(QD_XDR_HYPER, qd_block_stats, wr_bytes),
+     F(QD_XDR_HYPER, qd_block_stats, errs));
+TYPE(qd_t_block_stats_flags_args, qd_w_dom_string_int_flags,
+     FT(QD_XDR_STRUCT, qd_w_dom_string_int_flags, dom, 0, &qd_t_dom_ref),
+     F(QD_XDR_STRING, qd_w_dom_string_int_flags, s),
+     F(QD_XDR_INT, qd_w_dom_string_int_flags, v),
+     F(QD_XDR_UINT, qd_w_dom_string_int_flags, flags));
+TYPE(qd_t_block_stats_flags_ret, qd_w_tparams_int,
+     FT(QD_XDR_ARRAY, qd_w_tparams_int, params,
+        QD_DOMAIN_BLOCK_STATS_PARAMETERS_MAX, &qd_t_tparam),
+     F(QD_XDR_INT, qd_w_tparams_int, n));
+TYPE(qd_t_iface_stats, qd_iface_stats,
+     F(QD_XDR_HYPER, qd_iface_stats, rx_bytes),
+     F(QD_XDR_HYPER, qd_iface_stats, rx_packets),
+     F(QD_XDR_HYPER, qd_iface_stats, rx_errs),
+     F(QD_XDR_HYPER, qd_iface_stats, rx_drop),
+     F(QD_XDR_HYPER, qd_iface_stats, tx_bytes),
+     F(QD_XDR_HYPER, qd_iface_stats, tx_packets),
+     F(QD_XDR_HYPER, qd_iface_stats, tx_errs),
+     F(QD_XDR_HYPER, qd_iface_stats, tx_drop));
+
 /* remote_nonnull_network */
 STYPE(net_ref_t, qd_net_ref,
      F(QD_XDR_STRING, qd_net_ref, name),
@@ -224,3 +295,9 @@ TYPE(qd_t_nodedev_list, qd_w_nodedev_list,
 TYPE(qd_t_string_maxnames, qd_w_string_maxnames,
      F(QD_XDR_STRING, qd_w_string_maxnames, s),
      F(QD_XDR_INT, qd_w_string_maxnames, max));
+TYPE(qd_t_domcaps_args, qd_w_domcaps_args,
+     F(QD_XDR_OPT_STRING, qd_w_domcaps_args, emulatorbin),
+     F(QD_XDR_OPT_STRING, qd_w_domcaps_args, arch),
+     F(QD_XDR_OPT_STRING, qd_w_domcaps_args, machine),
+     F(QD_XDR_OPT_STRING, qd_w_domcaps_args, virttype),
+     F(QD_XDR_UINT, qd_w_domcaps_args, flags));

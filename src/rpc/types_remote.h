@@ -32,6 +32,8 @@ struct qd_w_dom_int { struct qd_dom_ref dom; int32_t v; };
 struct qd_w_dom_uhyper { struct qd_dom_ref dom; uint64_t v; };
 struct qd_w_dom_uhyper_flags { struct qd_dom_ref dom; uint64_t v; uint32_t flags; };
 struct qd_w_dom_uint_flags { struct qd_dom_ref dom; uint32_t v; uint32_t flags; };
+/* remote_domain_open_console_args: dom, remote_string dev_name, flags */
+struct qd_w_dom_opt_string_flags { struct qd_dom_ref dom; char *s; uint32_t flags; };
 struct qd_w_pool_list_args { struct qd_pool_ref pool; int32_t need_results; uint32_t flags; };
 struct qd_w_dom_int_flags { struct qd_dom_ref dom; int32_t v; uint32_t flags; };
 struct qd_w_dom_list { struct qd_xdr_array doms; uint32_t ret; };
@@ -63,6 +65,21 @@ struct qd_w_stats_ret { struct qd_xdr_array records; };
 struct qd_w_node_stat { char *field; uint64_t value; };
 struct qd_w_node_stats_args { int32_t num; int32_t nparams; uint32_t flags; };
 
+/* vCPUs, pinning, statistics */
+struct qd_w_vcpus_args { struct qd_dom_ref dom; int32_t maxinfo; int32_t maplen; };
+struct qd_w_vcpus_ret { struct qd_xdr_array info; struct qd_xdr_bytes cpumaps; };
+struct qd_w_vcpu_pin_args {
+    struct qd_dom_ref dom; int32_t ncpumaps; int32_t maplen; uint32_t flags;
+};
+struct qd_w_cpumaps_int { struct qd_xdr_bytes cpumaps; int32_t v; };
+struct qd_w_cpu_map_args { int32_t need_map; int32_t need_online; uint32_t flags; };
+struct qd_w_cpu_map_ret { struct qd_xdr_bytes cpumap; uint32_t online; int32_t ret; };
+struct qd_w_mem_stats { struct qd_xdr_array stats; };
+struct qd_w_dom_string { struct qd_dom_ref dom; char *s; };
+struct qd_w_dom_string_int_flags {
+    struct qd_dom_ref dom; char *s; int32_t v; uint32_t flags;
+};
+
 /* networks */
 struct qd_w_net { struct qd_net_ref net; };
 struct qd_w_net_flags { struct qd_net_ref net; uint32_t flags; };
@@ -88,6 +105,11 @@ struct qd_w_iface_flags { struct qd_iface_ref iface; uint32_t flags; };
 struct qd_w_iface_list { struct qd_xdr_array ifaces; uint32_t ret; };
 struct qd_w_nodedev_list { struct qd_xdr_array devs; uint32_t ret; };
 struct qd_w_string_maxnames { char *s; int32_t max; };
+/* remote_connect_get_domain_capabilities_args */
+struct qd_w_domcaps_args {
+    char *emulatorbin, *arch, *machine, *virttype;      /* all optional */
+    uint32_t flags;
+};
 
 extern const struct qd_xdr_type qd_t_int, qd_t_uint, qd_t_uhyper, qd_t_string,
     qd_t_opt_string, qd_t_flags, qd_t_string_flags, qd_t_int_list,
@@ -105,6 +127,10 @@ extern const struct qd_xdr_type qd_t_int, qd_t_uint, qd_t_uhyper, qd_t_string,
     qd_t_pool_string_flags, qd_t_pool_list, qd_t_pool_info, qd_t_vol,
     qd_t_vol_flags, qd_t_vol_list, qd_t_vol_info, qd_t_iface,
     qd_t_iface_flags, qd_t_iface_list, qd_t_nodedev_list,
-    qd_t_string_maxnames;
+    qd_t_string_maxnames, qd_t_dom_opt_string_flags, qd_t_domcaps_args,
+    qd_t_vcpus_args, qd_t_vcpus_ret, qd_t_vcpu_pin_args, qd_t_cpumaps_int,
+    qd_t_mem_stats, qd_t_dom_string, qd_t_block_stats,
+    qd_t_block_stats_flags_args, qd_t_block_stats_flags_ret,
+    qd_t_iface_stats, qd_t_cpu_map_args, qd_t_cpu_map_ret;
 
 #endif

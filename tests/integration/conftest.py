@@ -90,6 +90,29 @@ class Qemud:
         return 'test+unix:///default?socket=' + self.ro_sock
 
     @property
+    def qemu_uri(self):
+        return 'qemu+unix:///system?socket=' + self.sock
+
+    @property
+    def root(self):
+        self.ensure()
+        return os.path.join(self.dir, 'root')
+
+    def restart(self, kill=False):
+        """Stop the daemon (SIGTERM, or SIGKILL when @kill) and start it again
+        on the same directories, as an administrator restarting it would."""
+        with self.lock:
+            if self.proc is not None and self.proc.poll() is None:
+                if kill:
+                    self.proc.kill()
+                    self.proc.wait()
+                else:
+                    problems = self.stop()
+                    assert not problems, '; '.join(problems) + '\n' + self.log_tail()
+            self.proc = None
+            self._start()
+
+    @property
     def pidfile(self):
         self.ensure()
         return os.path.join(self.dir, 'qemud.pid')
@@ -139,9 +162,10 @@ class Qemud:
             self._fail_start('qemud binary not found or not executable: %s '
                              '(build it, or point QEMUD_BIN at it)' % QEMUD_BIN)
         # UNIX socket paths must stay < 108 bytes: short dir under /tmp
-        self.dir = tempfile.mkdtemp(prefix='qd', dir='/tmp')
-        os.mkdir(os.path.join(self.dir, 's'))
-        os.mkdir(os.path.join(self.dir, 'root'))
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix='qd', dir='/tmp')
+            os.mkdir(os.path.join(self.dir, 's'))
+            os.mkdir(os.path.join(self.dir, 'root'))
         conf = {'unix_sock_dir': os.path.join(self.dir, 's'),
                 'root_dir': os.path.join(self.dir, 'root')}
         conf.update(self.conf_extra)
@@ -149,7 +173,7 @@ class Qemud:
         with open(conf_path, 'w') as f:
             for k, v in conf.items():
                 f.write('%s = %s\n' % (k, _conf_value(v)))
-        logf = open(self.log_path, 'wb')
+        logf = open(self.log_path, 'ab')
         try:
             self.proc = subprocess.Popen(
                 [str(QEMUD_BIN), '-f', conf_path, '-p', os.path.join(self.dir, 'qemud.pid')],
@@ -214,6 +238,20 @@ class Qemud:
         self.cleanup()
         if problems and not self.failed:       # a start-up failure was reported already
             pytest.fail('; '.join(problems) + '\nqemud log:\n' + log, pytrace=False)
+
+
+@pytest.fixture(scope='session')
+def guests():
+    """The test guests of tests/guests (boot.img, vmlinuz, initramfs.cpio.gz),
+    built once per run."""
+    out = tempfile.mkdtemp(prefix='qdguests')
+    r = subprocess.run(['bash', str(REPO / 'tests' / 'guests' / 'build.sh'), out],
+                       capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for name in ('boot.img', 'vmlinuz', 'initramfs.cpio.gz'):
+        assert os.path.getsize(os.path.join(out, name)) > 0, name
+    yield out
+    shutil.rmtree(out, ignore_errors=True)
 
 
 @pytest.fixture

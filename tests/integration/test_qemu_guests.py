@@ -14,17 +14,6 @@ from conftest import REPO
 GUESTS = REPO / 'tests' / 'guests'
 
 
-@pytest.fixture(scope='module')
-def guests():
-    out = tempfile.mkdtemp(prefix='qdguests')
-    r = subprocess.run(['bash', str(GUESTS / 'build.sh'), out], capture_output=True,
-                       text=True, timeout=600, stdin=subprocess.DEVNULL)
-    assert r.returncode == 0, r.stdout + r.stderr
-    for name in ('boot.img', 'vmlinuz', 'initramfs.cpio.gz'):
-        assert os.path.getsize(os.path.join(out, name)) > 0, name
-    return out
-
-
 def test_guests_boot_under_tcg(guests):
     # boot sector: marker and echo; Linux: marker, a shell command, ACPI power-off
     r = subprocess.run([sys.executable, str(GUESTS / 'check_guests.py'), guests],

@@ -79,6 +79,10 @@ test_remote_known_flags(void **state)
     assert_true(qd_program_find(p, 12)->flags & QD_PROC_PRIO);
     assert_false(qd_program_find(p, 9)->flags & QD_PROC_PRIO);    /* Create */
     assert_string_equal(qd_program_find(p, 12)->api, "virDomainDestroy");
+    /* the stream procedures: refused read-only, normal lane */
+    assert_int_equal(qd_program_find(p, 201)->flags, 0);        /* OpenConsole */
+    assert_int_equal(qd_program_find(p, 211)->flags, 0);        /* Screenshot */
+    assert_string_equal(qd_program_find(p, 211)->api, "virDomainScreenshot");
 }
 
 static void

@@ -25,6 +25,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -946,9 +947,11 @@ qd_qmp_command_raw(struct qd_qmp *mon, const char *json_text,
 }
 
 /* Worker thread: a connected non-blocking socket to @path, retried while
- * QEMU is not listening yet and @deadline (NULL: one try) allows. */
+ * QEMU is not listening yet and @deadline (NULL: one try) allows. The
+ * retries stop early once @abort_fd (>= 0, e.g. QEMU's pidfd) is
+ * readable. */
 static int
-qmp_connect(const char *path, const struct timespec *deadline,
+qmp_connect(const char *path, const struct timespec *deadline, int abort_fd,
             struct qd_err *err)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -975,7 +978,17 @@ qmp_connect(const char *path, const struct timespec *deadline,
             /* libvirt-compat: qemuMonitorOpenUnix's text */
             return qd_err_sys(err, QMP_ERR_SYSTEM, QD_FROM_QEMU, errnum,
                               "failed to connect to monitor socket");
-        (void) usleep(QMP_CONNECT_RETRY_MS * 1000);
+        if (abort_fd >= 0) {
+            struct pollfd pfd = { .fd = abort_fd, .events = POLLIN };
+
+            if (poll(&pfd, 1, QMP_CONNECT_RETRY_MS) > 0)
+                return qd_err_report(err, QD_ERR_OPERATION_FAILED,
+                                     QD_FROM_QEMU,
+                                     "process exited while connecting to "
+                                     "monitor");
+        } else {
+            (void) usleep(QMP_CONNECT_RETRY_MS * 1000);
+        }
     }
 }
 
@@ -983,6 +996,15 @@ struct qd_qmp *
 qd_qmp_open(struct qd_loop *loop, const char *socket_path,
             const struct qd_qmp_callbacks *cb, void *opaque, int timeout_ms,
             struct qd_err *err)
+{
+    return qd_qmp_open_watch(loop, socket_path, cb, opaque, timeout_ms, -1,
+                             err);
+}
+
+struct qd_qmp *
+qd_qmp_open_watch(struct qd_loop *loop, const char *socket_path,
+                  const struct qd_qmp_callbacks *cb, void *opaque,
+                  int timeout_ms, int abort_fd, struct qd_err *err)
 {
     struct timespec deadline = { 0 };
     struct qd_qmp *mon;
@@ -992,7 +1014,7 @@ qd_qmp_open(struct qd_loop *loop, const char *socket_path,
     if (timeout_ms > 0)
         deadline = deadline_after(timeout_ms);
     if ((fd = qmp_connect(socket_path, timeout_ms > 0 ? &deadline : NULL,
-                          err)) < 0)
+                          abort_fd, err)) < 0)
         return NULL;
 
     mon = QD_NEW(struct qd_qmp);
@@ -1048,6 +1070,18 @@ qd_qmp_open(struct qd_loop *loop, const char *socket_path,
 fail:
     qd_qmp_close(mon);
     return NULL;
+}
+
+struct qd_qmp *
+qd_qmp_ref(struct qd_qmp *mon)
+{
+    return qmp_ref(mon);
+}
+
+void
+qd_qmp_unref(struct qd_qmp *mon)
+{
+    qmp_unref(mon);
 }
 
 void

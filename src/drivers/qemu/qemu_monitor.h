@@ -51,6 +51,15 @@ struct qd_qmp *qd_qmp_open(struct qd_loop *loop, const char *socket_path,
                            int timeout_ms, struct qd_err *err)
     __attribute__((warn_unused_result));
 
+/* The same, but connection retries stop as soon as @abort_fd (a pidfd of
+ * the QEMU being started; -1: none) becomes readable, so a QEMU that
+ * exits during start-up fails the open at once. */
+struct qd_qmp *qd_qmp_open_watch(struct qd_loop *loop, const char *socket_path,
+                                 const struct qd_qmp_callbacks *cb,
+                                 void *opaque, int timeout_ms, int abort_fd,
+                                 struct qd_err *err)
+    __attribute__((warn_unused_result));
+
 /* Worker thread: run @execute with @arguments (may be NULL; taken, even on
  * failure) and wait up to @timeout_ms (<= 0: no limit) for the reply. On
  * success returns 0 and, if @ret_return is not NULL, stores a new
@@ -72,6 +81,12 @@ int qd_qmp_command_raw(struct qd_qmp *mon, const char *json_text,
                        char **ret_reply_text, int timeout_ms,
                        struct qd_err *err)
     __attribute__((warn_unused_result));
+
+/* Any thread: an extra reference, so that a qd_qmp_close() by another
+ * thread cannot free @mon while this one is about to use it; a command
+ * on a closed monitor just fails. qd_qmp_unref() drops it. */
+struct qd_qmp *qd_qmp_ref(struct qd_qmp *mon);
+void qd_qmp_unref(struct qd_qmp *mon);
 
 /* Any thread: name the domain in end-of-file messages, as libvirt does
  * ("End of file from qemu monitor (vm='%s')"). */

@@ -1276,7 +1276,7 @@ out:
 /* ---- stats -------------------------------------------------------------- */
 
 #define STATS_STATE 1u
-#define STATS_IOTHREAD (1u << 9)
+#define STATS_IOTHREAD (1u << 7)
 #define STATS_ENFORCE (1u << 31)
 #define STATS_NOWAIT (1u << 29)
 #define STATS_BACKING (1u << 30)

@@ -98,4 +98,10 @@ int qd_test_get_all_domain_stats(struct qd_conn *, const struct qd_dom_ref *,
                                  struct qd_dom_stats **, uint32_t *,
                                  struct qd_err *);
 
+/* test_stream.c */
+struct qd_stream;
+char *qd_test_domain_screenshot(struct qd_conn *, const struct qd_dom_ref *,
+                                unsigned screen, unsigned flags,
+                                struct qd_stream *, struct qd_err *);
+
 #endif

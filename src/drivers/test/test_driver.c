@@ -102,6 +102,7 @@ const struct qd_driver qd_test_driver = {
     .domain_get_messages = qd_test_domain_get_messages,
     .domain_get_metadata = qd_test_domain_get_metadata,
     .domain_set_metadata = qd_test_domain_set_metadata,
+    .domain_screenshot = qd_test_domain_screenshot,
     .get_all_domain_stats = qd_test_get_all_domain_stats,
 
     .list_all_networks = qd_test_list_all_networks,
