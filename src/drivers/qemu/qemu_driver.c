@@ -191,26 +191,109 @@ autostart_all(void)
     qd_qdom_list_free(list, n);
 }
 
-/* Start-up thread: runs once the loop runs (the monitors need it). */
+/* ---- start-up ---------------------------------------------------------- */
+
+/* The QEMU probe (qemu_host.c) takes a QEMU start; nothing that only
+ * lists or re-adopts domains needs it, so it runs beside the
+ * reconnection and only what uses its answers waits for it. */
+static bool host_done;
+
 static void *
-init_main(void *opaque)
+host_main(void *opaque)
 {
     struct qd_err err = QD_ERR_INIT;
-    int64_t t0 = qd_loop_now_ms();
 
     if (qd_qemu_host_init(NULL, qd_qemu_drv->lib_dir, &err) < 0) {
         QD_ERROR("QEMU probe failed: %s", err.message);
         qd_err_clear(&err);
     }
+    pthread_mutex_lock(&ready_lock);
+    host_done = true;
+    pthread_cond_broadcast(&ready_cond);
+    pthread_mutex_unlock(&ready_lock);
+    return NULL;
+}
+
+void
+qd_qemu_wait_host(void)
+{
+    pthread_mutex_lock(&ready_lock);
+    while (!host_done)
+        pthread_cond_wait(&ready_cond, &ready_lock);
+    pthread_mutex_unlock(&ready_lock);
+}
+
+/* Start-up thread: runs once the loop runs (the monitors need it). */
+static void *
+init_main(void *opaque)
+{
+    int64_t t0 = qd_loop_now_ms();
+    pthread_t host_tid;
+    bool threaded;
+
+    threaded = pthread_create(&host_tid, NULL, host_main, NULL) == 0;
+    if (!threaded)
+        host_main(NULL);
     load_configs();
     reconnect_all();
-    QD_INFO("QEMU driver ready in %lld ms", (long long) (qd_loop_now_ms() - t0));
+    QD_INFO("QEMU driver ready in %lld ms",
+            (long long) (qd_loop_now_ms() - t0));
     pthread_mutex_lock(&ready_lock);
     ready = true;
     pthread_cond_broadcast(&ready_cond);
     pthread_mutex_unlock(&ready_lock);
+    if (threaded)
+        pthread_join(host_tid, NULL);
     autostart_all();
     return NULL;
+}
+
+/* Host queries answer from the probe: wait for it first. */
+static int
+host_get_version(struct qd_conn *c, uint64_t *ret, struct qd_err *err)
+{
+    qd_qemu_wait_host();
+    return qd_qemu_get_version(c, ret, err);
+}
+
+static char *
+host_get_capabilities(struct qd_conn *c, struct qd_err *err)
+{
+    qd_qemu_wait_host();
+    return qd_qemu_get_capabilities(c, err);
+}
+
+static char *
+host_get_domain_capabilities(struct qd_conn *c, const char *emulatorbin,
+                             const char *arch, const char *machine,
+                             const char *virttype, unsigned flags,
+                             struct qd_err *err)
+{
+    qd_qemu_wait_host();
+    return qd_qemu_get_domain_capabilities(c, emulatorbin, arch, machine,
+                                           virttype, flags, err);
+}
+
+static char *
+host_get_sysinfo(struct qd_conn *c, unsigned flags, struct qd_err *err)
+{
+    qd_qemu_wait_host();
+    return qd_qemu_get_sysinfo(c, flags, err);
+}
+
+static int
+host_get_max_vcpus(struct qd_conn *c, const char *type, struct qd_err *err)
+{
+    qd_qemu_wait_host();
+    return qd_qemu_get_max_vcpus(c, type, err);
+}
+
+static int
+host_node_get_info(struct qd_conn *c, struct qd_node_info *ret,
+                   struct qd_err *err)
+{
+    qd_qemu_wait_host();
+    return qd_qemu_node_get_info(c, ret, err);
 }
 
 static int
@@ -487,13 +570,13 @@ const struct qd_driver qd_qemu_driver = {
     .open = qemu_open,
     .close = qemu_close,
 
-    .get_version = qd_qemu_get_version,
+    .get_version = host_get_version,
     .get_hostname = qd_qemu_get_hostname,
-    .get_capabilities = qd_qemu_get_capabilities,
-    .get_domain_capabilities = qd_qemu_get_domain_capabilities,
-    .get_sysinfo = qd_qemu_get_sysinfo,
-    .get_max_vcpus = qd_qemu_get_max_vcpus,
-    .node_get_info = qd_qemu_node_get_info,
+    .get_capabilities = host_get_capabilities,
+    .get_domain_capabilities = host_get_domain_capabilities,
+    .get_sysinfo = host_get_sysinfo,
+    .get_max_vcpus = host_get_max_vcpus,
+    .node_get_info = host_node_get_info,
     .node_get_free_memory = qd_qemu_node_get_free_memory,
     .node_get_cells_free_memory = qd_qemu_node_get_cells_free_memory,
     .node_get_security_model = qd_qemu_node_get_security_model,

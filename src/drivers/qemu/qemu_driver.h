@@ -7,6 +7,10 @@
 
 extern const struct qd_driver qd_qemu_driver;
 
+/* qemu_driver.c: wait until the start-up QEMU probe is done (any thread
+ * but the loop); everything that uses qemu_host.c's answers calls it. */
+void qd_qemu_wait_host(void);
+
 /* qemu_driver.c: configs */
 char *qd_qemu_config_path(const char *name);
 char *qd_qemu_autostart_path(const char *name);

@@ -42,11 +42,12 @@ static struct qd_dom_def *
 parse_def(const char *xml, struct qd_err *err)
 {
     struct qd_dom_def *def = qd_dom_def_parse(xml, err);
-    const char *emu = qd_qemu_host_emulator();
-    const char *machine;
+    const char *emu, *machine;
 
     if (!def)
         return NULL;
+    qd_qemu_wait_host();
+    emu = qd_qemu_host_emulator();
     if (!def->virt_type || (strcmp(def->virt_type, "qemu") != 0 &&
                             strcmp(def->virt_type, "kvm") != 0)) {
         /* libvirt-compat: virQEMUCapsCacheLookupDefault's text */

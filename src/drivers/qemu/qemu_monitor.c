@@ -48,7 +48,7 @@
 #define QMP_READ_CHUNK (64 * 1024)
 #define QMP_READS_PER_WAKEUP 64
 #define QMP_JSON_DEPTH 1024        /* query-block nests per backing image */
-#define QMP_CONNECT_RETRY_MS 20
+#define QMP_CONNECT_RETRY_MS 5
 #define QMP_LOG_MAX 4096           /* bytes of a line shown in debug logs */
 #define QMP_JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 

@@ -21,6 +21,7 @@
 
 #include "drivers/event.h"
 #include "drivers/qemu/qemu_command.h"
+#include "drivers/qemu/qemu_driver.h"
 #include "drivers/qemu/qemu_host.h"
 #include "drivers/qemu/qemu_monitor.h"
 #include "drivers/qemu/qemu_process_priv.h"
@@ -563,6 +564,7 @@ qd_qemu_process_start(struct qd_qdom *dom, bool paused, struct qd_err *err)
 
     if (qd_qdom_is_active(dom))
         return qd_qdom_err_active(err);
+    qd_qemu_wait_host();
     if (precheck(dom->def, err) < 0)
         return -1;
 
