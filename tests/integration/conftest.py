@@ -227,7 +227,31 @@ class Qemud:
             problems.append('sanitizer report in qemud output')
         return problems
 
+    def kill_guests(self):
+        """Guests outlive qemud by design: kill the QEMUs this daemon left
+        (a test that failed half-way), so none runs on after the test."""
+        if not self.dir:
+            return
+        rundir = os.path.join(self.dir, 'root', 'run', 'qemu')
+        try:
+            names = os.listdir(rundir)
+        except OSError:
+            return
+        for name in names:
+            if not name.endswith('.pid'):
+                continue
+            try:
+                with open(os.path.join(rundir, name)) as f:
+                    pid = int(f.read().strip())
+                with open('/proc/%d/cmdline' % pid, 'rb') as f:
+                    if self.dir.encode() not in f.read():
+                        continue
+                os.kill(pid, signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+
     def cleanup(self):
+        self.kill_guests()
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
 
