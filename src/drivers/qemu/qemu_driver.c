@@ -103,49 +103,50 @@ load_configs(void)
     closedir(d);
 }
 
-/* Reconnect to every QEMU with a status file, in parallel (each waits
- * for its monitor's greeting). */
+/* Re-adopt every QEMU with a status file: listed at once with the state
+ * its file recorded (adopt), then QMP reattached in parallel (reattach)
+ * while each domain's job is held, so lists and queries need not wait. */
 static void *
-reconnect_one(void *opaque)
+reattach_one(void *opaque)
 {
-    char *path = opaque;
-
-    if (qd_qemu_process_reconnect(path) < 0)
-        QD_WARN("cannot use status file %s", path);
-    free(path);
+    qd_qemu_process_reattach(opaque);
     return NULL;
 }
 
 static void
-reconnect_all(void)
+adopt_all(pthread_t **ret_tids, size_t *ret_n)
 {
     struct qd_qemu_driver *drv = qd_qemu_drv;
     DIR *d = opendir(drv->state_dir);
     pthread_t *tids = NULL;
-    size_t n = 0, cap = 0, i;
+    size_t n = 0, cap = 0;
     struct dirent *e;
 
+    *ret_tids = NULL;
+    *ret_n = 0;
     if (!d)
         return;
     while ((e = readdir(d))) {
-        char *path;
+        _cleanup_free_ char *path = NULL;
+        struct qd_qdom *dom;
 
         if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".xml"))
             continue;
         path = qd_asprintf("%s/%s", drv->state_dir, e->d_name);
+        if (!(dom = qd_qemu_process_adopt(path)))
+            continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             tids = qd_realloc(tids, cap * sizeof(*tids));
         }
-        if (pthread_create(&tids[n], NULL, reconnect_one, path) != 0)
-            reconnect_one(path);
+        if (pthread_create(&tids[n], NULL, reattach_one, dom) != 0)
+            qd_qemu_process_reattach(dom);
         else
             n++;
     }
     closedir(d);
-    for (i = 0; i < n; i++)
-        pthread_join(tids[i], NULL);
-    free(tids);
+    *ret_tids = tids;
+    *ret_n = n;
 }
 
 static void *
@@ -228,20 +229,26 @@ static void *
 init_main(void *opaque)
 {
     int64_t t0 = qd_loop_now_ms();
-    pthread_t host_tid;
+    pthread_t host_tid, *tids;
+    size_t ntids, i;
     bool threaded;
 
     threaded = pthread_create(&host_tid, NULL, host_main, NULL) == 0;
     if (!threaded)
         host_main(NULL);
     load_configs();
-    reconnect_all();
-    QD_INFO("QEMU driver ready in %lld ms",
-            (long long) (qd_loop_now_ms() - t0));
+    adopt_all(&tids, &ntids);
+    QD_INFO("QEMU driver ready in %lld ms (%zu guests re-adopted)",
+            (long long) (qd_loop_now_ms() - t0), ntids);
     pthread_mutex_lock(&ready_lock);
     ready = true;
     pthread_cond_broadcast(&ready_cond);
     pthread_mutex_unlock(&ready_lock);
+    for (i = 0; i < ntids; i++)
+        pthread_join(tids[i], NULL);
+    free(tids);
+    QD_INFO("QEMU driver: monitors reattached after %lld ms",
+            (long long) (qd_loop_now_ms() - t0));
     if (threaded)
         pthread_join(host_tid, NULL);
     autostart_all();

@@ -63,6 +63,9 @@ qd_qemu_domain_open_console(struct qd_conn *conn,
                              "qemuDomainOpenConsole");
     if (!(dom = qd_qdom_find_ref(ref, err)))
         return -1;
+    /* a short job: waits for a start or a reattach to know the ptys */
+    if (qd_qdom_job_begin(dom, "DomainOpenConsole", err) < 0)
+        goto out_nojob;
     if (!qd_qdom_is_active(dom)) {
         qd_qdom_err_not_active(err);
         goto out;
@@ -107,6 +110,8 @@ qd_qemu_domain_open_console(struct qd_conn *conn,
     dom->console = qd_stream_ref(st);
     rc = 0;
 out:
+    qd_qdom_job_end(dom);
+out_nojob:
     qd_qdom_put(dom);
     return rc;
 }

@@ -40,10 +40,15 @@ int qd_qemu_process_qmp(struct qd_qdom *dom, const char *cmd,
                         struct json_object *args, struct json_object **ret,
                         struct qd_err *err);
 
-/* Start-up thread: re-adopt the QEMU described by run/qemu/NAME.xml.
- * Returns 0 (adopted, or found dead and cleaned up), -1 if the file is
- * unusable. */
-int qd_qemu_process_reconnect(const char *status_path);
+/* Start-up thread, step 1 (no QMP, fast): re-adopt the QEMU described
+ * by run/qemu/NAME.xml if its pid is still that QEMU: the domain is
+ * listed with the recorded state, watched, and its job is held.
+ * Returns it (referenced, unlocked), or NULL (file unusable, or QEMU gone:
+ * run files removed). */
+struct qd_qdom *qd_qemu_process_adopt(const char *status_path);
+/* Step 2 (any thread): reattach QMP, resync the state, end the job; a
+ * QEMU that cannot be reattached is killed. Takes the reference. */
+void qd_qemu_process_reattach(struct qd_qdom *dom);
 
 /* Any thread: write dom's status file (dom->lock held). */
 int qd_qemu_process_save_status(struct qd_qdom *dom, struct qd_err *err);

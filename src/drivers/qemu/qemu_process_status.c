@@ -145,36 +145,37 @@ remove_run_files(const char *name)
     }
 }
 
-int
-qd_qemu_process_reconnect(const char *status_path)
+struct qd_qdom *
+qd_qemu_process_adopt(const char *status_path)
 {
     struct qd_qemu_driver *drv = qd_qemu_drv;
     struct qd_err err = QD_ERR_INIT;
     struct qd_dom_def *live;
     struct qd_qdom *dom;
-    json_object *st = NULL, *v;
     unsigned long long starttime = 0;
     int state = 0, reason = 0, id = -1, pidfd;
     pid_t pid = 0;
     bool existed;
 
     if (!(live = parse_status(status_path, &state, &reason, &pid,
-                              &starttime, &id)))
-        return -1;
+                              &starttime, &id))) {
+        QD_WARN("cannot use status file %s", status_path);
+        return NULL;
+    }
     if (!same_process(pid, starttime, live->name) ||
         (pidfd = qd_qemu_pidfd_open(pid)) < 0) {
         QD_INFO("domain '%s': QEMU %d is gone; marking it shut off",
                 live->name, (int) pid);
         remove_run_files(live->name);
         qd_dom_def_free(live);
-        return 0;
+        return NULL;
     }
 
     if (!(dom = qd_qdom_add(live, &existed, &err))) {
         QD_WARN("domain from %s: %s", status_path, err.message);
         qd_err_clear(&err);
         (void) close(pidfd);
-        return -1;
+        return NULL;
     }
     if (existed) {
         /* persistent: the config stays for the next start */
@@ -192,27 +193,45 @@ qd_qemu_process_reconnect(const char *status_path)
     dom->id = id;
     dom->state = state > 0 ? state : QD_DOM_RUNNING;
     dom->reason = reason >= 0 ? reason : 0;
+    /* held until reattach: changes wait, queries answer from the file */
+    dom->job = true;
+    dom->job_owner = "Reconnect";
     pthread_mutex_lock(&drv->lock);
     if (drv->next_id <= id)
         drv->next_id = id + 1;
     pthread_mutex_unlock(&drv->lock);
-    if (qd_qemu_watch(dom, &err) < 0 ||
-        !(dom->mon = qd_qemu_connect_monitor(dom, RECONNECT_QMP_TIMEOUT_MS,
+    if (qd_qemu_watch(dom, &err) < 0) {
+        QD_WARN("domain '%s': %s", dom->def->name, err.message);
+        qd_err_clear(&err);
+    }
+    pthread_mutex_unlock(&dom->lock);
+    return dom;
+}
+
+void
+qd_qemu_process_reattach(struct qd_qdom *dom)
+{
+    struct qd_err err = QD_ERR_INIT;
+    json_object *st = NULL, *v;
+
+    pthread_mutex_lock(&dom->lock);
+    if (!qd_qdom_is_active(dom))
+        goto out;
+    if (!(dom->mon = qd_qemu_connect_monitor(dom, RECONNECT_QMP_TIMEOUT_MS,
                                              &err)) ||
         qd_qemu_process_qmp(dom, "query-status", NULL, &st, &err) < 0 ||
         qd_qemu_read_ptys(dom, &err) < 0) {
         /* libvirt-compat: a QEMU that cannot be managed again is killed
          * rather than left running unmanaged */
         QD_WARN("domain '%s': cannot reconnect to QEMU %d: %s",
-                dom->def->name, (int) pid, err.message);
+                dom->def->name, (int) dom->pid, err.message);
         qd_err_clear(&err);
         dom->starting = false;
         if (qd_qdom_is_active(dom) &&
             qd_qemu_process_kill(dom, false, QD_SHUTOFF_FAILED,
                                  QD_STOPPED_FAILED, &err) < 0)
             qd_err_clear(&err);
-        qd_qdom_put(dom);
-        return 0;
+        goto out;
     }
     if (json_object_object_get_ex(st, "status", &v)) {
         const char *s = json_object_get_string(v);
@@ -240,14 +259,16 @@ qd_qemu_process_reconnect(const char *status_path)
         if (qd_qemu_process_kill(dom, false, QD_SHUTOFF_SHUTDOWN,
                                  QD_STOPPED_SHUTDOWN, &err) < 0)
             qd_err_clear(&err);
-        qd_qdom_put(dom);
-        return 0;
+        goto out;
     }
     if (qd_qemu_process_save_status(dom, &err) < 0) {
         QD_WARN("domain '%s': %s", dom->def->name, err.message);
         qd_err_clear(&err);
     }
-    QD_INFO("domain '%s': reconnected to QEMU %d", dom->def->name, (int) pid);
+    QD_INFO("domain '%s': reconnected to QEMU %d", dom->def->name,
+            (int) dom->pid);
+out:
+    dom->starting = false;
+    qd_qdom_job_end(dom);
     qd_qdom_put(dom);
-    return 0;
 }
