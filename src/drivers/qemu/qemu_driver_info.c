@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "drivers/qemu/qemu_driver.h"
+#include "drivers/qemu/qemu_procfs.h"
 #include "util/err.h"
 #include "util/mem.h"
 
@@ -17,27 +18,9 @@
 static uint64_t
 proc_cpu_ns(pid_t pid)
 {
-    char path[64], buf[1024];
-    unsigned long long utime = 0, stime = 0;
-    long hz = sysconf(_SC_CLK_TCK);
-    ssize_t n;
-    char *p;
-    int fd, field;
+    struct qd_qemu_pstat st;
 
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    (void) close(fd);
-    if (n <= 0 || !(p = strrchr((buf[n] = '\0', buf), ')')))
-        return 0;
-    for (field = 2; *p && field < 14; p++)
-        if (*p == ' ')
-            field++;
-    if (field != 14 || sscanf(p, "%llu %llu", &utime, &stime) != 2 ||
-        hz <= 0)
-        return 0;
-    return (utime + stime) * (1000000000ull / (unsigned long long) hz);
+    return qd_qemu_procfs_stat(pid, 0, &st) < 0 ? 0 : st.user_ns + st.sys_ns;
 }
 
 int

@@ -25,6 +25,7 @@
 #include "drivers/qemu/qemu_host.h"
 #include "drivers/qemu/qemu_monitor.h"
 #include "drivers/qemu/qemu_process_priv.h"
+#include "drivers/qemu/qemu_procfs.h"
 #include "loop/loop.h"
 #include "rpc/stream.h"
 #include "util/buf.h"
@@ -77,29 +78,22 @@ pidfd_wait(int pidfd, int ms)
 unsigned long long
 qd_qemu_proc_starttime(pid_t pid)
 {
-    char path[64], buf[1024];
-    unsigned long long v = 0;
-    ssize_t n;
-    char *p;
-    int fd, field;
+    struct qd_qemu_pstat st;
 
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    (void) close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    /* the command name may hold spaces: fields count from its ')' */
-    if (!(p = strrchr(buf, ')')))
-        return 0;
-    for (field = 2; *p && field < 22; p++)
-        if (*p == ' ')
-            field++;
-    if (field == 22)
-        v = strtoull(p, NULL, 10);
-    return v;
+    return qd_qemu_procfs_stat(pid, 0, &st) < 0 ? 0 : st.starttime;
+}
+
+void
+qd_qemu_remove_run_files(const char *name)
+{
+    static const char *const exts[] = { "xml", "pid", "monitor" };
+    size_t i;
+
+    for (i = 0; i < QD_ARRAY_SIZE(exts); i++) {
+        _cleanup_free_ char *p = qd_qemu_run_path(name, exts[i]);
+
+        (void) unlink(p);
+    }
 }
 
 /* ---- the pidfd watch (loop thread) ------------------------------------- */
@@ -763,8 +757,6 @@ qd_qemu_process_cleanup(struct qd_qdom *dom, int reason, int detail)
         "failed", "from-snapshot", "daemon",
     };
     _cleanup_free_ char *line = NULL;
-    const char *exts[] = { "xml", "pid", "monitor" };
-    size_t i;
 
     if (!qd_qdom_is_active(dom))
         return;
@@ -782,11 +774,7 @@ qd_qemu_process_cleanup(struct qd_qdom *dom, int reason, int detail)
     dom->pidfd = -1;
     if (dom->is_child)
         (void) waitpid(dom->pid, NULL, WNOHANG);
-    for (i = 0; i < QD_ARRAY_SIZE(exts); i++) {
-        _cleanup_free_ char *p = qd_qemu_run_path(dom->def->name, exts[i]);
-
-        (void) unlink(p);
-    }
+    qd_qemu_remove_run_files(dom->def->name);
     if (dom->console) {
         qd_stream_abort(dom->console);
         qd_stream_unref(dom->console);

@@ -34,6 +34,8 @@ struct qd_qmp *qd_qemu_connect_monitor(struct qd_qdom *dom, int timeout_ms,
 /* dom->lock and the job held: record the pty QEMU gave each serial port
  * (query-chardev) in the live def. */
 int qd_qemu_read_ptys(struct qd_qdom *dom, struct qd_err *err);
+/* Remove run/qemu/NAME.{xml,pid,monitor}. */
+void qd_qemu_remove_run_files(const char *name);
 /* run/qemu/NAME.EXT */
 char *qd_qemu_run_path(const char *name, const char *ext);
 

@@ -131,20 +131,6 @@ parse_status(const char *path, int *state, int *reason, pid_t *pid,
     return def;
 }
 
-/* Remove the run files of a domain whose QEMU is gone. */
-static void
-remove_run_files(const char *name)
-{
-    const char *exts[] = { "xml", "pid", "monitor" };
-    size_t i;
-
-    for (i = 0; i < QD_ARRAY_SIZE(exts); i++) {
-        _cleanup_free_ char *p = qd_qemu_run_path(name, exts[i]);
-
-        (void) unlink(p);
-    }
-}
-
 struct qd_qdom *
 qd_qemu_process_adopt(const char *status_path)
 {
@@ -166,7 +152,7 @@ qd_qemu_process_adopt(const char *status_path)
         (pidfd = qd_qemu_pidfd_open(pid)) < 0) {
         QD_INFO("domain '%s': QEMU %d is gone; marking it shut off",
                 live->name, (int) pid);
-        remove_run_files(live->name);
+        qd_qemu_remove_run_files(live->name);
         qd_dom_def_free(live);
         return NULL;
     }

@@ -53,6 +53,8 @@ qd_qemu_procfs_stat(pid_t pid, pid_t tid, struct qd_qemu_pstat *st)
             utime = (unsigned long long) v;
         else if (field == 15)
             stime = (unsigned long long) v;
+        else if (field == 22)
+            st->starttime = (unsigned long long) v;
         else if (field == 24)
             st->rss_pages = (long) v;
         else if (field == 39) {

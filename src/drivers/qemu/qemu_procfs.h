@@ -15,6 +15,7 @@
 struct qd_qemu_pstat {
     uint64_t user_ns, sys_ns;
     long rss_pages;
+    unsigned long long starttime;       /* field 22, clock ticks after boot */
     int cpu;                    /* the CPU it last ran on */
 };
 
