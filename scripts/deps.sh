@@ -7,9 +7,12 @@ BUILD_PKGS="gcc meson ninja-build pkg-config libxml2-dev libjson-c-dev
 libgnutls28-dev libsasl2-dev"
 # libvirt0 (libvirt-clients pulls it in too) ships the
 # /usr/share/libvirt/test-screenshot.png the test driver's screenshot streams
+# gnutls-bin: certtool for the test PKI; sasl2-bin: saslpasswd2;
+# libsasl2-modules(-db): the SCRAM/DIGEST-MD5 mechanisms and the sasldb
+# (a dependency only recommends them)
 TEST_PKGS="libcmocka-dev python3-pytest python3-libvirt libvirt-clients libvirt0
 qemu-system-x86 qemu-utils binutils busybox-static linux-image-amd64 cpio
-virtinst"
+virtinst gnutls-bin sasl2-bin libsasl2-modules libsasl2-modules-db"
 
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$BUILD_PKGS $TEST_PKGS"

@@ -442,6 +442,7 @@ static const struct conf_key conf_keys[] = {
     IGN(ovs_timeout, KIND_UINT, 0, UINT_MAX),
     /* qemud's own */
     K_STR(root_dir),
+    K_UINT(anonymous_client_timeout, 0),
 };
 
 #define AT(cfg, key, type) ((type *) (void *) ((char *) (cfg) + (key)->offset))
@@ -687,6 +688,7 @@ qd_config_init_defaults(struct qd_config *cfg)
     cfg->keepalive_count = 5;
     cfg->log_level = 3;
     cfg->tcp_min_ssf = 56;          /* libvirtd's default when unset */
+    cfg->anonymous_client_timeout = 10;
 }
 
 int

@@ -37,9 +37,10 @@ struct qd_config {
     char *log_filters, *log_outputs;
 
     char *root_dir;                 /* qemud's own key: relocates all paths */
+    unsigned anonymous_client_timeout; /* qemud's own: seconds a client may
+                                        take to authenticate; 0: forever */
 
-    /* TLS/SASL, stored for the TLS and SASL code; not acted on yet.
-     * The lists are NULL-terminated; NULL means "not configured" (no
+    /* TLS/SASL. The lists are NULL-terminated; NULL means "not configured" (no
      * check), an empty list means "nobody", as in libvirtd. */
     char *key_file, *cert_file, *ca_file, *crl_file;
     bool tls_no_sanity_certificate, tls_no_verify_certificate;

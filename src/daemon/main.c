@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "daemon/config.h"
+#include "daemon/listeners.h"
 #include "drivers/registry.h"
 #include "loop/loop.h"
 #include "qd_config.h"
@@ -175,6 +176,8 @@ usage(FILE *out)
             "                       default " DEFAULT_CONFIG " if present)\n"
             "  -p, --pid-file FILE  write the daemon's pid to FILE\n"
             "  -d, --daemon         detach and run in the background\n"
+            "  -l, --listen         accepted for libvirtd compatibility (TCP\n"
+            "                       and TLS follow listen_tcp/listen_tls)\n"
             "  -v, --verbose        log at debug level to stderr\n"
             "  -V, --version        print the version and exit\n"
             "  -h, --help           print this help and exit\n");
@@ -204,18 +207,6 @@ gid_for(const char *group, gid_t *ret, struct qd_err *err)
 }
 
 static int
-auth_type(const char *name, const char *key, int *ret, struct qd_err *err)
-{
-    if (!name || strcmp(name, "none") == 0) {
-        *ret = QD_AUTH_NONE;
-        return 0;
-    }
-    return qd_err_report(err, QD_ERR_CONFIG_UNSUPPORTED, QD_FROM_CONF,
-                         "%s = \"%s\" is not supported yet (only \"none\")",
-                         key, name);
-}
-
-static int
 run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
     struct qd_err *err)
 {
@@ -223,7 +214,7 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
     struct qd_driver_env env;
     struct qd_server *srv = NULL;
     gid_t gid;
-    int auth_rw, auth_ro, ready_fd = -1, rc = -1;
+    int ready_fd = -1, rc = -1;
     size_t i;
 
     if (qd_log_configure(verbose ? QD_LOG_DEBUG : cfg->log_level,
@@ -233,13 +224,8 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
     for (i = 0; i < cfg->nignored; i++)
         QD_WARN("config key '%s' is not implemented by qemud yet; ignored",
                 cfg->ignored[i]);
-    if (cfg->listen_tcp || cfg->listen_tls)
-        QD_WARN("listen_tcp/listen_tls are not implemented yet; "
-                "only UNIX sockets are served");
     if (qd_config_resolve_paths(cfg, err) < 0 ||
-        gid_for(cfg->unix_sock_group, &gid, err) < 0 ||
-        auth_type(cfg->auth_unix_rw, "auth_unix_rw", &auth_rw, err) < 0 ||
-        auth_type(cfg->auth_unix_ro, "auth_unix_ro", &auth_ro, err) < 0)
+        gid_for(cfg->unix_sock_group, &gid, err) < 0)
         return -1;
     if (make_dirs(cfg->run_dir, 0755, err) < 0 ||
         make_dirs(cfg->unix_sock_dir, 0755, err) < 0)
@@ -280,16 +266,7 @@ run(struct qd_config *cfg, const char *pid_file, bool detach, bool verbose,
                           "cannot detach");
     if (!(srv = qd_server_new(&lim, &adm, err)))
         goto out;
-    if (qd_server_add_unix(srv, cfg->sock_rw_path, cfg->unix_sock_rw_perms,
-                           gid, false, false, auth_rw,
-                           cfg->max_queued_clients, err) < 0 ||
-        qd_server_add_unix(srv, cfg->sock_ro_path, cfg->unix_sock_ro_perms,
-                           gid, true, false, auth_ro,
-                           cfg->max_queued_clients, err) < 0 ||
-        qd_server_add_unix(srv, cfg->sock_admin_path,
-                           cfg->unix_sock_admin_perms, (gid_t) -1, false,
-                           true, QD_AUTH_NONE, adm.max_queued_clients,
-                           err) < 0)
+    if (qd_daemon_listen(srv, cfg, gid, err) < 0)
         goto out;
     if (qd_loop_add_fd(srv->loop, sig_pipe[0], EPOLLIN, on_sig_pipe, srv,
                        err) < 0)
@@ -351,6 +328,7 @@ main(int argc, char **argv)
         { "verbose", no_argument, NULL, 'v' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
+        { "listen", no_argument, NULL, 'l' },
         { NULL, 0, NULL, 0 },
     };
     struct qd_config cfg;
@@ -359,11 +337,14 @@ main(int argc, char **argv)
     bool detach = false, verbose = false;
     int c, rc;
 
-    while ((c = getopt_long(argc, argv, "f:p:dvVh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:p:dlvVh", opts, NULL)) != -1) {
         switch (c) {
         case 'f': config_file = optarg; break;
         case 'p': pid_file = optarg; break;
         case 'd': detach = true; break;
+        /* libvirt-compat: libvirtd listens on TCP/TLS only with --listen;
+         * qemud, like virtproxyd, follows listen_tcp/listen_tls alone */
+        case 'l': break;
         case 'v': verbose = true; break;
         case 'V':
             printf("qemud %s\n", QD_VERSION);

@@ -10,12 +10,21 @@
  * dirty; the loop writes as much as the socket takes with one writev, and
  * keeps EPOLLOUT armed only while something is left. A call stops counting
  * against the throttle when its reply has been written in full, so a
- * client that never reads cannot make the daemon buffer without bound. */
+ * client that never reads cannot make the daemon buffer without bound.
+ *
+ * TLS and SASL sit between the socket and these two paths: a TLS client
+ * first runs its handshake (non-blocking, on the loop, driven by the
+ * direction GnuTLS wants), then reads and writes go through its session;
+ * once a SASL security layer is negotiated, input is decoded before it
+ * is cut into messages and each message is encoded as a whole just
+ * before its first byte is written. Layered clients write a message at a
+ * time instead of one writev. */
 #define QD_LOG_MODULE "rpc.client"
 
 #include "rpc/client.h"
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,13 +35,53 @@
 #include "drivers/driver.h"
 #include "loop/loop.h"
 #include "rpc/events.h"
+#include "rpc/sasl.h"
 #include "rpc/server.h"
 #include "rpc/stream.h"
+#include "rpc/tls.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/mem.h"
 
 #define CLIENT_IOV_MAX 64
+
+/* libvirt's formats for a peer address: "IP;port" for cyrus-sasl,
+ * "IP:port" / "[IP]:port" for people (admin client info). */
+static char *
+format_addr(const struct sockaddr_storage *sa, socklen_t len, bool for_sasl)
+{
+    char host[NI_MAXHOST], port[NI_MAXSERV];
+
+    if (getnameinfo((const struct sockaddr *) sa, len, host, sizeof(host),
+                    port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV))
+        return NULL;
+    if (for_sasl)
+        return qd_asprintf("%s;%s", host, port);
+    if (sa->ss_family == AF_INET6)
+        return qd_asprintf("[%s]:%s", host, port);
+    return qd_asprintf("%s:%s", host, port);
+}
+
+static void
+fill_addresses(struct qd_client *c, int fd, bool tcp)
+{
+    struct sockaddr_storage sa;
+    socklen_t len = sizeof(sa);
+
+    if (!tcp) {
+        /* libvirt-compat: what libvirtd tells SASL for a UNIX socket */
+        c->addr_sasl_local = qd_strdup("127.0.0.1;0");
+        c->addr_sasl_remote = qd_strdup("127.0.0.1;0");
+        return;
+    }
+    if (getpeername(fd, (struct sockaddr *) &sa, &len) == 0) {
+        c->addr_uri = format_addr(&sa, len, false);
+        c->addr_sasl_remote = format_addr(&sa, len, true);
+    }
+    len = sizeof(sa);
+    if (getsockname(fd, (struct sockaddr *) &sa, &len) == 0)
+        c->addr_sasl_local = format_addr(&sa, len, true);
+}
 
 struct qd_client *
 qd_client_new(struct qd_server *srv, const struct qd_listener *l, int fd)
@@ -51,15 +100,55 @@ qd_client_new(struct qd_server *srv, const struct qd_listener *l, int fd)
     c->uid = (uid_t) -1;
     c->gid = (gid_t) -1;
     c->pid = -1;
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+    c->tcp = l->tcp;
+    c->authenticated = l->auth == QD_AUTH_NONE && !l->tls;
+    fill_addresses(c, fd, l->tcp);
+    if (!l->tcp &&
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
         c->uid = cred.uid;
         c->gid = cred.gid;
         c->pid = cred.pid;
     }
     c->connected_at = time(NULL);
     c->last_rx_ms = qd_loop_now_ms();
+    c->accepted_ms = c->last_rx_ms;
     pthread_mutex_init(&c->lock, NULL);
     return c;
+}
+
+int
+qd_client_start_tls(struct qd_client *c, struct qd_tls *tls)
+{
+    c->tls = tls;
+    c->handshaking = true;
+    return 0;
+}
+
+bool
+qd_client_is_authenticated(struct qd_client *c)
+{
+    bool a;
+
+    pthread_mutex_lock(&c->lock);
+    a = c->authenticated;
+    pthread_mutex_unlock(&c->lock);
+    return a;
+}
+
+void
+qd_client_set_authenticated(struct qd_client *c, const char *user,
+                            struct qd_sasl *layer)
+{
+    pthread_mutex_lock(&c->lock);
+    c->authenticated = true;
+    if (user && !c->sasl_user)
+        c->sasl_user = qd_strdup(user);
+    if (layer) {
+        qd_sasl_free(c->sasl_pending);
+        c->sasl_pending = layer;
+    }
+    pthread_mutex_unlock(&c->lock);
+    qd_server_client_authenticated(c->srv, c);
 }
 
 struct qd_client *
@@ -82,6 +171,15 @@ qd_client_unref(struct qd_client *c)
     }
     if (c->fd >= 0)
         close(c->fd);
+    qd_tls_free(c->tls);
+    qd_sasl_free(c->sasl_layer);
+    qd_sasl_free(c->sasl_pending);
+    qd_sasl_free(c->sasl);
+    free(c->sasl_user);
+    free(c->tls_dn);
+    free(c->addr_uri);
+    free(c->addr_sasl_local);
+    free(c->addr_sasl_remote);
     qd_msg_free(c->rx);
     qd_buf_clear(&c->pending);
     qd_msgq_clear(&c->tx);
@@ -160,6 +258,10 @@ qd_client_close(struct qd_client *c)
     c->prev = c->next = NULL;
     if (!c->reject)
         ns->nclients--;
+    if (c->counted_anon) {
+        c->counted_anon = false;
+        ns->nclients_unauth--;
+    }
     pthread_mutex_unlock(&srv->lock);
 
     qd_pool_submit(ns->pool, final_unref_job, c, true);
@@ -174,6 +276,10 @@ update_interest(struct qd_client *c)
 
     if (c->fd < 0)
         return;
+    if (c->handshaking) {
+        want = qd_tls_wants_write(c->tls) ? EPOLLOUT : EPOLLIN;
+        goto set;
+    }
     pthread_mutex_lock(&c->lock);
     throttled = c->nrequests >= c->ns->limits.max_client_requests;
     if (!c->close_after_tx && !throttled && c->pending.len == 0)
@@ -181,6 +287,7 @@ update_interest(struct qd_client *c)
     if (c->tx.head)
         want |= EPOLLOUT;
     pthread_mutex_unlock(&c->lock);
+set:
     if (want != c->interest) {
         qd_loop_mod_fd(c->srv->loop, c->fd, want);
         c->interest = want;
@@ -276,35 +383,153 @@ drain_pending(struct qd_client *c)
     }
 }
 
+/* Hands @len bytes of plaintext to the parser; what a throttle leaves
+ * over waits in @pending, and so does everything after it. */
+static void
+feed(struct qd_client *c, const uint8_t *p, size_t len)
+{
+    ssize_t used;
+
+    if (c->pending.len > 0) {
+        qd_buf_append(&c->pending, p, len);
+        return;
+    }
+    used = parse_input(c, p, len);
+    if (used < 0 || c->fd < 0)
+        return;
+    if ((size_t) used < len)
+        qd_buf_append(&c->pending, p + used, len - (size_t) used);
+}
+
+static ssize_t
+xport_read(struct qd_client *c, void *buf, size_t len)
+{
+    return c->tls ? qd_tls_read(c->tls, buf, len) : read(c->fd, buf, len);
+}
+
+static ssize_t
+xport_write(struct qd_client *c, const void *buf, size_t len)
+{
+    return c->tls ? qd_tls_write(c->tls, buf, len) : write(c->fd, buf, len);
+}
+
+/* Reads what the socket has. GnuTLS may hold decrypted records that
+ * epoll cannot see, so a TLS client is read until its session is empty
+ * (a throttled client parks them in @pending). */
 static void
 client_read(struct qd_client *c)
 {
     struct qd_server *srv = c->srv;
-    ssize_t got, used;
+    ssize_t got;
 
-    got = read(c->fd, srv->rdbuf, srv->rdbuf_size);
-    if (got < 0) {
-        if (errno == EAGAIN || errno == EINTR)
+    do {
+        got = xport_read(c, srv->rdbuf, srv->rdbuf_size);
+        if (got < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                return;
+            qd_client_close(c);
             return;
-        qd_client_close(c);
-        return;
-    }
-    if (got == 0) {
-        qd_client_close(c);
-        return;
-    }
-    c->last_rx_ms = qd_loop_now_ms();
-    c->ka_unanswered = 0;
-    used = parse_input(c, srv->rdbuf, (size_t) got);
-    if (used < 0 || c->fd < 0)
-        return;
-    if (used < got)
-        qd_buf_append(&c->pending, srv->rdbuf + used, (size_t) (got - used));
+        }
+        if (got == 0) {
+            qd_client_close(c);
+            return;
+        }
+        c->last_rx_ms = qd_loop_now_ms();
+        c->ka_unanswered = 0;
+        if (c->sasl_layer) {
+            struct qd_buf plain = { 0 };
+            struct qd_err err = QD_ERR_INIT;
+
+            if (qd_sasl_decode(c->sasl_layer, srv->rdbuf, (size_t) got,
+                               &plain, &err) < 0) {
+                QD_WARN("client %llu: %s", (unsigned long long) c->id,
+                        err.message);
+                qd_err_clear(&err);
+                qd_buf_clear(&plain);
+                qd_client_close(c);
+                return;
+            }
+            feed(c, plain.data, plain.len);
+            qd_buf_clear(&plain);
+        } else {
+            feed(c, srv->rdbuf, (size_t) got);
+        }
+    } while (c->fd >= 0 && c->tls && qd_tls_pending(c->tls) > 0);
 }
 
-/* Writes queued messages with one writev; pops what went out whole. */
+/* Loop thread: one step of the TLS handshake; once it is done and the
+ * client's certificate passes, queue the byte libvirt's client waits
+ * for ('\1', in an encrypted record), and the client is in. */
 static void
-client_write(struct qd_client *c)
+client_handshake(struct qd_client *c)
+{
+    struct qd_err err = QD_ERR_INIT;
+    struct qd_msg *ok;
+    const char *dn;
+    int rc;
+
+    if ((rc = qd_tls_handshake(c->tls, &err)) == 1)
+        return;
+    if (rc < 0 || qd_tls_check_peer(c->tls, &err) < 0) {
+        QD_WARN("client %llu: TLS: %s", (unsigned long long) c->id,
+                err.message);
+        qd_err_clear(&err);
+        qd_client_close(c);
+        return;
+    }
+    c->handshaking = false;
+    dn = qd_tls_peer_dn(c->tls);
+    QD_DEBUG("client %llu: TLS handshake done%s%s",
+             (unsigned long long) c->id, dn ? ", client " : "", dn ? dn : "");
+    ok = qd_msg_new();
+    qd_buf_append(&ok->buf, "\1", 1);
+    pthread_mutex_lock(&c->lock);
+    if (dn)
+        c->tls_dn = qd_strdup(dn);
+    c->tls_key_size = qd_tls_key_size(c->tls);
+    qd_msgq_push(&c->tx, ok);
+    pthread_mutex_unlock(&c->lock);
+    if (c->listener->auth == QD_AUTH_NONE)
+        qd_client_set_authenticated(c, NULL, NULL);
+}
+
+/* Client lock held: the head of @tx went out whole; move it to the list
+ * ending at *@done_tail, to be freed outside the lock. */
+static void
+pop_sent_locked(struct qd_client *c, struct qd_msg ***done_tail)
+{
+    struct qd_msg *m = qd_msgq_pop(&c->tx);
+
+    if (m->tracked && c->nrequests > 0)
+        c->nrequests--;
+    if (m->is_event && c->nevents > 0)
+        c->nevents--;
+    if (m->sasl_switch && c->sasl_pending) {
+        /* everything after the last step's answer is encoded */
+        c->sasl_layer = steal_ptr(&c->sasl_pending);
+    }
+    m->next = NULL;
+    **done_tail = m;
+    *done_tail = &m->next;
+}
+
+static void
+free_sent(struct qd_client *c, struct qd_msg *done, bool closing)
+{
+    struct qd_msg *m;
+
+    while ((m = done)) {
+        done = m->next;
+        qd_msg_free(m);
+    }
+    if (closing)
+        qd_client_close(c);
+}
+
+/* Writes queued messages with one writev; pops what went out whole. A
+ * batch ends at a message after which the SASL layer starts. */
+static void
+client_write_plain(struct qd_client *c)
 {
     struct iovec iov[CLIENT_IOV_MAX];
     struct qd_msg *m, *done = NULL, **done_tail = &done;
@@ -313,9 +538,11 @@ client_write(struct qd_client *c)
     bool closing;
 
     pthread_mutex_lock(&c->lock);
-    for (m = c->tx.head; m && n < CLIENT_IOV_MAX; m = m->next, n++) {
+    for (m = c->tx.head; m && n < CLIENT_IOV_MAX; m = m->next) {
         iov[n].iov_base = m->buf.data + m->off;
-        iov[n].iov_len = m->buf.len - m->off;
+        iov[n++].iov_len = m->buf.len - m->off;
+        if (m->sasl_switch)
+            break;
     }
     pthread_mutex_unlock(&c->lock);
     if (n == 0)
@@ -336,22 +563,83 @@ client_write(struct qd_client *c)
             break;
         }
         w -= (ssize_t) left;
-        qd_msgq_pop(&c->tx);
-        if (m->tracked && c->nrequests > 0)
-            c->nrequests--;
-        if (m->is_event && c->nevents > 0)
-            c->nevents--;
-        *done_tail = m;
-        done_tail = &m->next;
+        pop_sent_locked(c, &done_tail);
     }
     closing = c->close_after_tx && !c->tx.head;
     pthread_mutex_unlock(&c->lock);
-    while ((m = done)) {
-        done = m->next;
-        qd_msg_free(m);
+    free_sent(c, done, closing);
+}
+
+/* Client lock not held: replace @m's bytes by their SASL encoding. */
+static int
+encode_msg(struct qd_client *c, struct qd_msg *m)
+{
+    struct qd_buf enc = { 0 };
+    struct qd_err err = QD_ERR_INIT;
+
+    if (qd_sasl_encode(c->sasl_layer, m->buf.data + m->off,
+                       m->buf.len - m->off, &enc, &err) < 0) {
+        QD_WARN("client %llu: %s", (unsigned long long) c->id, err.message);
+        qd_err_clear(&err);
+        qd_buf_clear(&enc);
+        return -1;
     }
-    if (closing)
-        qd_client_close(c);
+    qd_buf_clear(&m->buf);
+    m->buf = enc;
+    m->off = 0;
+    m->encoded = true;
+    return 0;
+}
+
+/* Through TLS and/or the SASL layer: a message at a time, until the
+ * socket is full. Only the loop pops @tx, so its head stays put while
+ * the lock is dropped. */
+static void
+client_write_layered(struct qd_client *c)
+{
+    for (;;) {
+        struct qd_msg *m, *done = NULL, **done_tail = &done;
+        ssize_t w;
+        bool closing;
+
+        pthread_mutex_lock(&c->lock);
+        m = c->tx.head;
+        pthread_mutex_unlock(&c->lock);
+        if (!m)
+            return;
+        if (c->sasl_layer && !m->encoded && encode_msg(c, m) < 0) {
+            qd_client_close(c);
+            return;
+        }
+        w = xport_write(c, m->buf.data + m->off, m->buf.len - m->off);
+        if (w < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                return;
+            qd_client_close(c);
+            return;
+        }
+        m->off += (size_t) w;
+        if (m->off < m->buf.len)
+            continue;
+        pthread_mutex_lock(&c->lock);
+        pop_sent_locked(c, &done_tail);
+        closing = c->close_after_tx && !c->tx.head;
+        pthread_mutex_unlock(&c->lock);
+        free_sent(c, done, closing);
+        if (c->fd < 0)
+            return;
+    }
+}
+
+static void
+client_write(struct qd_client *c)
+{
+    if (c->handshaking)
+        return;
+    if (c->tls || c->sasl_layer)
+        client_write_layered(c);
+    else
+        client_write_plain(c);
 }
 
 void
@@ -370,6 +658,13 @@ qd_client_flush(struct qd_client *c)
 void
 qd_client_on_event(struct qd_client *c, uint32_t events)
 {
+    if (c->handshaking) {
+        client_handshake(c);
+        if (c->fd >= 0 && !c->handshaking)
+            client_write(c);
+        update_interest(c);
+        return;
+    }
     if (events & EPOLLIN)
         client_read(c);
     else if (events & (EPOLLERR | EPOLLHUP)) {
@@ -406,6 +701,15 @@ qd_client_keepalive_tick(struct qd_client *c, int64_t now_ms)
     bool ka;
 
     if (c->reject && idle > 10000) {
+        qd_client_close(c);
+        return;
+    }
+    if ((c->listener->tls || c->listener->auth != QD_AUTH_NONE) &&
+        lim->anonymous_timeout > 0 &&
+        now_ms - c->accepted_ms >= (int64_t) lim->anonymous_timeout * 1000 &&
+        !qd_client_is_authenticated(c)) {
+        QD_WARN("client %llu: not authenticated after %u s, closing",
+                (unsigned long long) c->id, lim->anonymous_timeout);
         qd_client_close(c);
         return;
     }

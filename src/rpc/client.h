@@ -14,6 +14,8 @@ struct qd_netsrv;
 struct qd_listener;
 struct qd_conn;
 struct qd_stream;
+struct qd_tls;
+struct qd_sasl;
 
 struct qd_client {
     /* immutable after accept */
@@ -27,6 +29,10 @@ struct qd_client {
     gid_t gid;
     pid_t pid;
     int64_t connected_at;          /* wall-clock seconds */
+    bool tcp;                      /* arrived on a TCP or TLS listener */
+    char *addr_uri;                /* TCP: "IP:port" ("[IP]:port" for v6) */
+    char *addr_sasl_local;         /* "IP;port" as cyrus-sasl wants them; */
+    char *addr_sasl_remote;        /* UNIX: "127.0.0.1;0" as libvirt */
 
     int refs;                      /* atomic */
 
@@ -46,6 +52,11 @@ struct qd_client {
     bool reject;                   /* over max_clients: error, then close */
     struct qd_stream *streams;     /* open streams: the stream filter's list
                                       (rpc/stream.c) */
+    int64_t accepted_ms;           /* for the anonymous-client timeout */
+    struct qd_tls *tls;            /* TLS session (TLS listeners) */
+    bool handshaking;              /* TLS handshake not finished yet */
+    struct qd_sasl *sasl_layer;    /* SASL security layer, once active */
+    bool counted_anon;             /* srv->lock: in ns->nclients_unauth */
 
     pthread_mutex_t lock;
     /* client->lock */
@@ -60,6 +71,13 @@ struct qd_client {
     struct qd_conn *conn;          /* the driver connection, once open */
     struct qd_stream *streams_new; /* started by workers, not yet taken
                                       over by the loop */
+    bool authenticated;            /* the listener's auth is complete */
+    struct qd_sasl *sasl;          /* AUTH_SASL_* in progress (workers) */
+    struct qd_sasl *sasl_pending;  /* the layer, once the reply marked
+                                      sasl_switch is written */
+    char *sasl_user;               /* set once, at authentication */
+    char *tls_dn;                  /* set once, after the handshake */
+    int tls_key_size;              /* bytes; set with tls_dn */
 };
 
 struct qd_client *qd_client_new(struct qd_server *srv,
@@ -78,5 +96,15 @@ void qd_client_flush(struct qd_client *c);   /* write what it can, re-arm */
 void qd_client_close(struct qd_client *c);
 bool qd_client_is_closed(const struct qd_client *c);
 void qd_client_keepalive_tick(struct qd_client *c, int64_t now_ms);
+/* Loop thread: start the TLS handshake on a TLS listener's client. */
+int qd_client_start_tls(struct qd_client *c, struct qd_tls *tls);
+
+/* Any thread: the client has authenticated, as SASL user @user (NULL:
+ * none). @layer (taken; NULL: none) becomes the client's SASL security
+ * layer once the reply marked sasl_switch, the last step's answer, which
+ * goes out in clear, has been written. */
+void qd_client_set_authenticated(struct qd_client *c, const char *user,
+                                 struct qd_sasl *layer);
+bool qd_client_is_authenticated(struct qd_client *c);
 
 #endif

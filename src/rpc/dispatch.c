@@ -100,7 +100,7 @@ run_call(struct qd_client *c, const struct qd_msg *m, struct qd_msg *reply,
 
     struct qd_xdr_dec dec;
     void *args = NULL, *ret = NULL;
-    bool readonly;
+    bool readonly, authenticated;
     int rc = -1;
 
     if (h->status != QD_STATUS_OK)
@@ -122,7 +122,13 @@ run_call(struct qd_client *c, const struct qd_msg *m, struct qd_msg *reply,
     pthread_mutex_lock(&c->lock);
     call.conn = c->conn;
     readonly = c->readonly;
+    authenticated = c->authenticated;
     pthread_mutex_unlock(&c->lock);
+    /* libvirt-compat: VIR_ERR_RPC, not AUTH_FAILED, which old clients
+     * do not know */
+    if (!authenticated && !(proc->flags & QD_PROC_NOAUTH))
+        return qd_err_report(err, QD_ERR_RPC, QD_FROM_RPC, "%s",
+                             "authentication required");
     if (!call.conn && !(proc->flags & QD_PROC_NOCONN)) {
         /* libvirt-compat: libvirtd opens the network, storage, ... drivers
          * separately and words their absence differently */
@@ -158,6 +164,7 @@ run_call(struct qd_client *c, const struct qd_msg *m, struct qd_msg *reply,
     if (proc->ret)
         qd_xdr_encode(&reply->buf, proc->ret, ret);
     *ret_stream = steal_ptr(&call.stream);
+    reply->sasl_switch = call.sasl_switch;
     rc = 0;
 out:
     qd_stream_discard(call.stream);   /* the call failed: no stream */

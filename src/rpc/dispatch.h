@@ -22,6 +22,7 @@ struct qd_call {
     struct qd_stream *stream;      /* opened by the handler (rpc/stream.h):
                                       started with the reply, or dropped
                                       if the call fails */
+    bool sasl_switch;              /* the SASL layer starts after the reply */
 };
 
 typedef int (*qd_proc_handler)(struct qd_call *call, const void *args,
@@ -33,6 +34,7 @@ enum {
     QD_PROC_NOCONN = 1 << 2,  /* allowed before CONNECT_OPEN (every ADMIN
                                  procedure: libvirtd binds an admin client
                                  to the daemon when it connects) */
+    QD_PROC_NOAUTH = 1 << 3,  /* allowed before authentication (AUTH_*) */
 };
 
 struct qd_proc {

@@ -30,6 +30,8 @@ struct qd_msg {
     size_t off;
     bool tracked;        /* a reply that answers a counted request */
     bool is_event;       /* an event MESSAGE, counted in client->nevents */
+    bool sasl_switch;    /* the SASL security layer starts after this one */
+    bool encoded;        /* buf already holds the SASL-encoded form */
     /* Called once by qd_msg_free() (sent in full or dropped); any thread,
      * possibly under the client's lock, so it may take leaf locks only. */
     void (*on_free)(void *opaque);

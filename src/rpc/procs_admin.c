@@ -32,6 +32,8 @@
 #define ADM_LIB_VERSION 9000000ull        /* libvirt-compat: libvirtd 9.0.0 */
 #define ADM_TPARAM_FIELD_LENGTH 80        /* VIR_TYPED_PARAM_FIELD_LENGTH */
 #define ADM_TRANSPORT_UNIX 0              /* VIR_CLIENT_TRANS_UNIX */
+#define ADM_TRANSPORT_TCP 1               /* VIR_CLIENT_TRANS_TCP */
+#define ADM_TRANSPORT_TLS 2               /* VIR_CLIENT_TRANS_TLS */
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -79,26 +81,51 @@ struct client_snap {
     gid_t gid;
     pid_t pid;
     bool readonly;
+    bool tcp;
+    int transport;
+    /* copied only for client info (snap_ids): free with snap_clear */
+    char *addr, *sasl_user, *tls_dn;
 };
 
 static void
 snap_locked(struct qd_client *c, struct client_snap *ret)
 {
-    ret->id = c->id;
-    ret->timestamp = c->connected_at;
-    ret->uid = c->uid;
-    ret->gid = c->gid;
-    ret->pid = c->pid;
+    *ret = (struct client_snap) {
+        .id = c->id, .timestamp = c->connected_at,
+        .uid = c->uid, .gid = c->gid, .pid = c->pid, .tcp = c->tcp,
+        .transport = !c->tcp ? ADM_TRANSPORT_UNIX :
+                     c->listener->tls ? ADM_TRANSPORT_TLS : ADM_TRANSPORT_TCP,
+    };
     pthread_mutex_lock(&c->lock);
     ret->readonly = c->readonly;
     pthread_mutex_unlock(&c->lock);
+}
+
+/* Also copy the client's address and authenticated identities. */
+static void
+snap_ids_locked(struct qd_client *c, struct client_snap *ret)
+{
+    ret->addr = c->addr_uri ? qd_strdup(c->addr_uri) : NULL;
+    pthread_mutex_lock(&c->lock);
+    ret->sasl_user = c->sasl_user ? qd_strdup(c->sasl_user) : NULL;
+    ret->tls_dn = c->tls_dn ? qd_strdup(c->tls_dn) : NULL;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void
+snap_clear(struct client_snap *s)
+{
+    free(s->addr);
+    free(s->sasl_user);
+    free(s->tls_dn);
 }
 
 /* Finds client @id of @ns. Returns false if it is not (or no longer)
  * there. Clients over the limit, only waiting to be told so, are not the
  * server's clients. */
 static bool
-find_client(struct qd_netsrv *ns, uint64_t id, struct client_snap *ret)
+find_client(struct qd_netsrv *ns, uint64_t id, struct client_snap *ret,
+            bool with_ids)
 {
     struct qd_client *c;
     bool found = false;
@@ -107,6 +134,8 @@ find_client(struct qd_netsrv *ns, uint64_t id, struct client_snap *ret)
     for (c = ns->clients; c && !found; c = c->next) {
         if (!c->reject && c->id == id) {
             snap_locked(c, ret);
+            if (with_ids)
+                snap_ids_locked(c, ret);
             found = true;
         }
     }
@@ -121,7 +150,7 @@ fill_client(struct qd_wa_client *w, const struct qd_netsrv *ns,
     w->srv = qd_strdup(ns->name);
     w->id = s->id;
     w->timestamp = s->timestamp;
-    w->transport = ADM_TRANSPORT_UNIX;
+    w->transport = s->transport;
 }
 
 /* virTypedParamsDeserialize's own check: field names fit libvirt's
@@ -409,7 +438,7 @@ h_lookup_client(struct qd_call *call, const void *a, void *r,
     if (!(ns = get_server(call, args->srv, err)) ||
         check_flags(args->flags, "adminServerLookupClient", err) < 0)
         return -1;
-    if (!find_client(ns, args->id, &s))
+    if (!find_client(ns, args->id, &s, false))
         return qd_err_report(err, QD_ERR_NO_CLIENT, QD_FROM_RPC,
                              "No client with matching ID '%llu'",
                              (unsigned long long) args->id);
@@ -461,25 +490,35 @@ h_client_info(struct qd_call *call, const void *a, void *r,
 
     if (!(ns = get_server_adm(call, args->clnt.srv, err)))
         return -1;
-    if (!find_client(ns, args->clnt.id, &s))
+    if (!find_client(ns, args->clnt.id, &s, true))
         return qd_err_report(err, QD_ERR_NO_CLIENT, QD_FROM_ADMIN,
                              "no client with matching id '%llu' found",
                              (unsigned long long) args->clnt.id);
-    if (check_flags(args->flags, "adminClientGetInfo", err) < 0)
+    if (check_flags(args->flags, "adminClientGetInfo", err) < 0 ||
+        (!s.tcp && s.uid != (uid_t) -1 &&
+         (!(user = user_name(s.uid, err)) ||
+          !(group = group_name(s.gid, err))))) {
+        snap_clear(&s);
         return -1;
-    /* every client is local (UNIX sockets): no sock_addr, and no SASL,
-     * TLS or SELinux identity */
-    if (s.uid != (uid_t) -1 &&
-        (!(user = user_name(s.uid, err)) || !(group = group_name(s.gid, err))))
-        return -1;
+    }
+    /* libvirt's order: readonly, the SASL user, then for a network client
+     * its address and certificate DN, for a local one its UNIX identity */
     qd_tparams_add_bool(&tp, "readonly", s.readonly);
-    if (s.uid != (uid_t) -1) {
+    if (s.sasl_user)
+        qd_tparams_add_string(&tp, "sasl_user_name", s.sasl_user);
+    if (s.tcp) {
+        if (s.addr)
+            qd_tparams_add_string(&tp, "sock_addr", s.addr);
+        if (s.tls_dn)
+            qd_tparams_add_string(&tp, "tls_x509_dname", s.tls_dn);
+    } else if (s.uid != (uid_t) -1) {
         qd_tparams_add_int(&tp, "unix_user_id", (int32_t) s.uid);
         qd_tparams_add_string(&tp, "unix_user_name", user);
         qd_tparams_add_int(&tp, "unix_group_id", (int32_t) s.gid);
         qd_tparams_add_string(&tp, "unix_group_name", group);
         qd_tparams_add_int(&tp, "unix_process_id", (int32_t) s.pid);
     }
+    snap_clear(&s);
     steal_params(r, &tp);
     return 0;
 }
@@ -494,7 +533,7 @@ h_client_close(struct qd_call *call, const void *a, void *r,
 
     if (!(ns = get_server(call, args->clnt.srv, err)))
         return -1;
-    if (!find_client(ns, args->clnt.id, &s))
+    if (!find_client(ns, args->clnt.id, &s, false))
         return qd_err_report(err, QD_ERR_NO_CLIENT, QD_FROM_RPC,
                              "No client with matching ID '%llu'",
                              (unsigned long long) args->clnt.id);
@@ -512,7 +551,7 @@ h_get_client_limits(struct qd_call *call, const void *a, void *r,
     struct qd_tparams tp = { 0 };
     struct qd_netsrv *ns;
     unsigned max, max_unauth;
-    size_t n;
+    size_t n, n_unauth;
 
     if (!(ns = get_server(call, args->s, err)) ||
         check_flags(args->flags, "adminServerGetClientLimits", err) < 0)
@@ -521,12 +560,12 @@ h_get_client_limits(struct qd_call *call, const void *a, void *r,
     max = ns->limits.max_clients;
     max_unauth = ns->limits.max_anonymous_clients;
     n = ns->nclients;
+    n_unauth = ns->nclients_unauth;
     pthread_mutex_unlock(&ns->srv->lock);
     qd_tparams_add_uint(&tp, "nclients_max", max);
     qd_tparams_add_uint(&tp, "nclients", (uint32_t) n);
     qd_tparams_add_uint(&tp, "nclients_unauth_max", max_unauth);
-    /* every socket is auth "none": no client waits for authentication */
-    qd_tparams_add_uint(&tp, "nclients_unauth", 0);
+    qd_tparams_add_uint(&tp, "nclients_unauth", (uint32_t) n_unauth);
     steal_params(r, &tp);
     return 0;
 }
@@ -638,13 +677,15 @@ h_update_tls(struct qd_call *call, const void *a, void *r,
              struct qd_err *err)
 {
     const struct qd_w_string_flags *args = a;
+    struct qd_netsrv *ns;
 
-    if (!get_server(call, args->s, err) ||
+    if (!(ns = get_server(call, args->s, err)) ||
         check_flags(args->flags, "adminServerUpdateTlsFiles", err) < 0)
         return -1;
-    /* no TLS listener in either server */
-    return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
-                         "no tls service found, unable to update tls files");
+    if (qd_server_update_tls(ns, err) < 0)
+        return -1;
+    QD_INFO("server '%s': TLS credentials reloaded", ns->name);
+    return 0;
 }
 
 static int

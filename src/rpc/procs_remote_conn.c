@@ -63,18 +63,6 @@ h_connect_close(struct qd_call *call, const void *a, void *r,
 }
 
 int
-h_auth_list(struct qd_call *call, const void *a, void *r, struct qd_err *err)
-{
-    struct qd_w_auth_list *ret = r;
-    int32_t *types = qd_malloc(sizeof(*types));
-
-    types[0] = call->client->listener->auth;
-    ret->types.n = 1;
-    ret->types.items = types;
-    return 0;
-}
-
-int
 h_supports_feature(struct qd_call *call, const void *a, void *r,
                    struct qd_err *err)
 {

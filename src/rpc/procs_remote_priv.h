@@ -39,6 +39,12 @@ H(h_dom_flags_int);
 H(h_connect_open);
 H(h_connect_close);
 H(h_auth_list);
+H(h_auth_sasl_init);
+H(h_auth_sasl_start);
+H(h_auth_sasl_step);
+
+extern const struct qd_xdr_type qd_t_sasl_init_ret, qd_t_sasl_start_args,
+    qd_t_sasl_step_args, qd_t_sasl_step_ret;
 H(h_supports_feature);
 H(h_register_close_cb);
 H(h_get_type);

@@ -6,6 +6,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,6 +23,7 @@
 #include "rpc/dispatch.h"
 #include "rpc/events.h"
 #include "rpc/stream.h"
+#include "rpc/tls.h"
 #include "rpc/wire.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -111,6 +116,16 @@ close_listeners(struct qd_server *srv)
     }
 }
 
+/* Any thread: drop the TLS credentials (after the loop stopped). */
+static void
+free_listener_tls(struct qd_server *srv)
+{
+    size_t i;
+
+    for (i = 0; i < srv->nlisteners; i++)
+        srv->listeners[i].tls = qd_tls_ctx_unref(srv->listeners[i].tls);
+}
+
 /* Any thread: the loop will run no more posts; release the workers
  * waiting for a CLIENT_CLOSE. */
 static void
@@ -148,6 +163,7 @@ qd_server_free(struct qd_server *srv)
     qd_loop_drain_posts(srv->loop);
     qd_events_free(srv->events);
     free(srv->kills);
+    free_listener_tls(srv);
     free(srv->listeners);
     free(srv->rdbuf);
     qd_loop_free(srv->loop);
@@ -220,6 +236,23 @@ pause_accepting(struct qd_server *srv, int errnum)
     qd_loop_update_timer(srv->loop, srv->accept_timer, ACCEPT_PAUSE_MS);
 }
 
+/* Loop thread: a warning at most every 10 s. */
+static void __attribute__((format(printf, 2, 3)))
+warn_limited(struct qd_server *srv, const char *fmt, ...)
+{
+    int64_t now = qd_loop_now_ms();
+    char msg[256];
+    va_list ap;
+
+    if (now - srv->anon_warned_ms < 10000)
+        return;
+    srv->anon_warned_ms = now;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    QD_WARN("%s", msg);
+}
+
 static void
 on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
 {
@@ -227,9 +260,11 @@ on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
     struct qd_server *srv = l->srv;
     struct qd_netsrv *ns;
     unsigned max_clients = 0;
+    bool anon, anon_full;
     int n;
 
     for (n = 0; n < 64; n++) {
+        struct qd_tls_ctx *tls;
         struct qd_client *c;
         struct qd_err err = QD_ERR_INIT;
         int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -251,34 +286,83 @@ on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
             continue;
         }
         ns = l->ns;
+        anon = !c->authenticated;
+        anon_full = false;
         pthread_mutex_lock(&srv->lock);
         /* a client over the limit gets no id: it is not one of the
          * server's clients, only told why it is dropped */
         if (ns->nclients >= ns->limits.max_clients) {
             c->reject = true;
             max_clients = ns->limits.max_clients;
+        } else if (anon && ns->limits.max_anonymous_clients &&
+                   ns->nclients_unauth >= ns->limits.max_anonymous_clients) {
+            /* Unlike libvirtd, which stops accepting on every socket
+             * while the limit is reached, only this client is dropped:
+             * a flood of connections that never authenticate cannot
+             * lock others out. */
+            anon_full = true;
+            max_clients = ns->limits.max_anonymous_clients;
         } else {
             c->id = ns->next_client_id++;
             ns->nclients++;
+            if (anon) {
+                ns->nclients_unauth++;
+                c->counted_anon = true;
+            }
         }
-        c->next = ns->clients;
-        if (ns->clients)
-            ns->clients->prev = c;
-        ns->clients = c;
+        tls = l->tls && !anon_full ? qd_tls_ctx_ref(l->tls) : NULL;
+        if (!anon_full) {
+            c->next = ns->clients;
+            if (ns->clients)
+                ns->clients->prev = c;
+            ns->clients = c;
+        }
         pthread_mutex_unlock(&srv->lock);
+        if (anon_full) {
+            warn_limited(srv, "Too many unauthenticated clients (%u), "
+                         "dropping a connection", max_clients);
+            qd_client_unref(c);
+            continue;
+        }
         if (c->reject)
             QD_WARN("Too many active clients (%u), dropping connection from "
                     "pid %d", max_clients, (int) c->pid);
-        c->interest = EPOLLIN;
-        if (qd_loop_add_fd(loop, cfd, EPOLLIN, on_client_fd, c, &err) < 0) {
+        if (tls) {
+            struct qd_tls *t = NULL;
+
+            /* no clear-text error for a TLS client over the limit */
+            if (!c->reject && !(t = qd_tls_new(tls, cfd, &err))) {
+                QD_WARN("%s", err.message);
+                qd_err_clear(&err);
+            }
+            qd_tls_ctx_unref(tls);
+            if (!t) {
+                qd_client_close(c);
+                continue;
+            }
+            qd_client_start_tls(c, t);
+        }
+        c->interest = c->handshaking && qd_tls_wants_write(c->tls) ?
+                      EPOLLOUT : EPOLLIN;
+        if (qd_loop_add_fd(loop, cfd, c->interest, on_client_fd, c,
+                           &err) < 0) {
             QD_WARN("%s", err.message);
             qd_err_clear(&err);
             qd_client_close(c);
         }
-        QD_DEBUG("client %llu: accepted uid %d pid %d%s",
-                 (unsigned long long) c->id, (int) c->uid, (int) c->pid,
-                 l->readonly ? " (read-only)" : "");
+        QD_DEBUG("client %llu: accepted %s%s%s",
+                 (unsigned long long) c->id,
+                 c->addr_uri ? c->addr_uri : "(unix)",
+                 l->tls ? " (tls)" : "", l->readonly ? " (read-only)" : "");
     }
+}
+
+static struct qd_listener *
+add_listener(struct qd_server *srv)
+{
+    srv->listeners = qd_realloc(srv->listeners, (srv->nlisteners + 1) *
+                                sizeof(*srv->listeners));
+    return &srv->listeners[srv->nlisteners++];
 }
 
 int
@@ -318,15 +402,156 @@ qd_server_add_unix(struct qd_server *srv, const char *path, mode_t perms,
         return qd_err_sys(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, e,
                           "cannot set up socket '%s'", path);
     }
-    srv->listeners = qd_realloc(srv->listeners,
-                                (srv->nlisteners + 1) * sizeof(*l));
-    l = &srv->listeners[srv->nlisteners++];
+    l = add_listener(srv);
     *l = (struct qd_listener) {
         .srv = srv, .ns = &srv->ns[admin ? QD_NETSRV_ADMIN : QD_NETSRV_MAIN],
         .fd = fd, .path = qd_strdup(path), .readonly = readonly,
         .admin = admin, .auth = auth,
     };
     return 0;
+}
+
+/* Returns the listening fd, or -1 with @err set and *@ret_errno. */
+static int
+listen_one(const struct addrinfo *ai, unsigned backlog, int *ret_errno,
+           struct qd_err *err)
+{
+    char host[NI_MAXHOST], port[NI_MAXSERV];
+    int fd, one = 1, e;
+
+    if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), port,
+                    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV))
+        snprintf(host, sizeof(host), "?");
+    if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+                     SOCK_CLOEXEC, ai->ai_protocol)) < 0) {
+        *ret_errno = errno;
+        return qd_err_sys(err, QD_ERR_SYSTEM_ERROR, QD_FROM_RPC, errno,
+                          "Unable to create socket");
+    }
+    (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    /* one socket per family, as libvirtd: [::] must not also take v4 */
+    if (ai->ai_family == AF_INET6)
+        (void) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
+        listen(fd, backlog ? (int) backlog : 1000) < 0) {
+        e = errno;
+        close(fd);
+        *ret_errno = e;
+        return qd_err_sys(err, QD_ERR_SYSTEM_ERROR, QD_FROM_RPC, e,
+                          "Unable to bind to %s port %s", host, port);
+    }
+    return fd;
+}
+
+int
+qd_server_add_tcp(struct qd_server *srv, const char *addr, const char *port,
+                  struct qd_tls_ctx *tls, int auth, unsigned backlog,
+                  struct qd_err *err)
+{
+    struct addrinfo hints = {
+        .ai_flags = AI_PASSIVE, .ai_family = AF_UNSPEC,
+        .ai_socktype = SOCK_STREAM,
+    };
+    struct addrinfo *res, *ai;
+    size_t nbound = 0;
+    int rc;
+
+    if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0)
+        return qd_err_set(err, QD_ERR_SYSTEM_ERROR, QD_FROM_RPC,
+                          "Unable to resolve address '%s' service '%s': %s",
+                          addr ? addr : "(any)", port, gai_strerror(rc));
+    for (ai = res; ai; ai = ai->ai_next) {
+        struct qd_err e = QD_ERR_INIT;
+        struct qd_listener *l;
+        int errnum = 0;
+        int fd = listen_one(ai, backlog, &errnum, &e);
+
+        if (fd < 0) {
+            /* a host without IPv6 (or without IPv4) still listens on
+             * the family it has */
+            if (errnum == EAFNOSUPPORT || errnum == EADDRNOTAVAIL) {
+                QD_DEBUG("%s", e.message);
+                qd_err_clear(&e);
+                continue;
+            }
+            freeaddrinfo(res);
+            qd_err_copy(err, &e);
+            qd_err_clear(&e);
+            return -1;
+        }
+        l = add_listener(srv);
+        *l = (struct qd_listener) {
+            .srv = srv, .ns = &srv->ns[QD_NETSRV_MAIN], .fd = fd,
+            .tcp = true, .auth = auth,
+            .tls = tls ? qd_tls_ctx_ref(tls) : NULL,
+        };
+        nbound++;
+    }
+    freeaddrinfo(res);
+    if (nbound == 0)
+        return qd_err_set(err, QD_ERR_SYSTEM_ERROR, QD_FROM_RPC,
+                          "No addresses to bind to for '%s' port %s",
+                          addr ? addr : "(any)", port);
+    return 0;
+}
+
+int
+qd_server_update_tls(struct qd_netsrv *ns, struct qd_err *err)
+{
+    struct qd_server *srv = ns->srv;
+    struct qd_tls_ctx **fresh;
+    size_t i, n = 0;
+    int rc = 0;
+
+    fresh = qd_calloc(srv->nlisteners ? srv->nlisteners : 1,
+                      sizeof(*fresh));
+    for (i = 0; i < srv->nlisteners && rc == 0; i++) {
+        struct qd_listener *l = &srv->listeners[i];
+        struct qd_tls_ctx *old;
+
+        if (l->ns != ns)
+            continue;
+        pthread_mutex_lock(&srv->lock);
+        old = l->tls ? qd_tls_ctx_ref(l->tls) : NULL;
+        pthread_mutex_unlock(&srv->lock);
+        if (!old)
+            continue;
+        n++;
+        if (!(fresh[i] = qd_tls_ctx_reload(old, err)))
+            rc = -1;
+        qd_tls_ctx_unref(old);
+    }
+    if (rc == 0 && n == 0)
+        rc = qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_RPC, "%s",
+                           "no tls service found, unable to update tls "
+                           "files");
+    pthread_mutex_lock(&srv->lock);
+    for (i = 0; i < srv->nlisteners; i++) {
+        if (!fresh[i])
+            continue;
+        if (rc == 0) {
+            struct qd_tls_ctx *t = srv->listeners[i].tls;
+
+            srv->listeners[i].tls = fresh[i];
+            fresh[i] = t;
+        }
+    }
+    pthread_mutex_unlock(&srv->lock);
+    for (i = 0; i < srv->nlisteners; i++)
+        qd_tls_ctx_unref(fresh[i]);
+    free(fresh);
+    return rc;
+}
+
+void
+qd_server_client_authenticated(struct qd_server *srv, struct qd_client *c)
+{
+    pthread_mutex_lock(&srv->lock);
+    if (c->counted_anon) {
+        c->counted_anon = false;
+        c->ns->nclients_unauth--;
+    }
+    pthread_mutex_unlock(&srv->lock);
 }
 
 void

@@ -15,6 +15,7 @@ struct qd_loop;
 struct qd_client;
 struct qd_msg;
 struct qd_netsrv;
+struct qd_tls_ctx;
 
 struct qd_listener {
     struct qd_server *srv;
@@ -23,7 +24,10 @@ struct qd_listener {
     char *path;            /* UNIX socket path, unlinked on close */
     bool readonly;
     bool admin;
+    bool tcp;              /* TCP (plain or TLS) */
     int auth;              /* QD_AUTH_* */
+    struct qd_tls_ctx *tls; /* srv->lock (replaced by a reload); NULL:
+                               no TLS */
 };
 
 /* One named server's settings (libvirtd.conf's max_clients, min_workers,
@@ -37,6 +41,8 @@ struct qd_server_limits {
     unsigned max_client_requests;
     int keepalive_interval;       /* seconds; <= 0 disables */
     unsigned keepalive_count;
+    unsigned anonymous_timeout;   /* s a client may take to authenticate
+                                     (TLS handshake included); 0: no bound */
 };
 
 /* What libvirt calls a virNetServer: "libvirtd" serves the rw and ro
@@ -54,6 +60,8 @@ struct qd_netsrv {
                                             is immutable */
     struct qd_client *clients;           /* srv->lock (written by the loop) */
     size_t nclients;                     /* srv->lock: admitted clients */
+    size_t nclients_unauth;              /* srv->lock: of those, not yet
+                                            authenticated */
     uint64_t next_client_id;             /* loop thread */
 };
 
@@ -78,6 +86,10 @@ struct qd_server {
     bool loop_stopped;
 
     unsigned auto_shutdown_s;            /* lock; 0: never */
+
+    /* SASL rules (immutable once the loop runs) */
+    unsigned sasl_min_ssf;               /* tcp_min_ssf */
+    char **sasl_allowed_users;           /* NULL: anyone (not owned) */
     int64_t idle_since_ms;               /* loop thread; 0: has clients */
 
     uint8_t *rdbuf;                      /* loop thread's read buffer */
@@ -86,6 +98,7 @@ struct qd_server {
     bool delivering_events;              /* loop thread only */
     int accept_timer;                    /* re-arms listeners after EMFILE */
     int64_t accept_warned_ms;
+    int64_t anon_warned_ms;
     int shutdown_timer;
     int64_t shutdown_deadline;
     bool shutting_down;
@@ -102,6 +115,20 @@ void qd_server_free(struct qd_server *srv);
 int qd_server_add_unix(struct qd_server *srv, const char *path, mode_t perms,
                        gid_t group, bool readonly, bool admin, int auth,
                        unsigned backlog, struct qd_err *err);
+
+/* Before the loop runs: listen on every address @addr (NULL: any) and
+ * @port resolve to, IPv4 and IPv6. With @tls (a reference is taken) the
+ * clients speak TLS. */
+int qd_server_add_tcp(struct qd_server *srv, const char *addr,
+                      const char *port, struct qd_tls_ctx *tls, int auth,
+                      unsigned backlog, struct qd_err *err);
+/* Any thread: read every TLS listener's files again; new clients get the
+ * new credentials. Fails, changing nothing, when there is no TLS
+ * listener in @ns or a file is bad. */
+int qd_server_update_tls(struct qd_netsrv *ns, struct qd_err *err);
+/* Any thread: @c is no longer anonymous (rpc/client.c). */
+void qd_server_client_authenticated(struct qd_server *srv,
+                                    struct qd_client *c);
 
 void qd_server_run(struct qd_server *srv);
 /* Loop thread: close listeners, let in-flight calls finish, then stop. */

@@ -58,8 +58,9 @@ def _conf_value(v):
 class Qemud:
     """One qemud process on a private socket directory (started on first use)."""
 
-    def __init__(self, conf=None):
+    def __init__(self, conf=None, env=None):
         self.conf_extra = dict(conf or {})
+        self.env = dict(env or {})          # extra environment (SASL_CONF_PATH...)
         self.proc = None
         self.dir = None
         self.failed = None
@@ -177,7 +178,8 @@ class Qemud:
         try:
             self.proc = subprocess.Popen(
                 [str(QEMUD_BIN), '-f', conf_path, '-p', os.path.join(self.dir, 'qemud.pid')],
-                stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT, cwd=self.dir)
+                stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT, cwd=self.dir,
+                env=dict(os.environ, **self.env))
         finally:
             logf.close()
         sock = os.path.join(self.dir, 's', 'libvirt-sock')
@@ -190,7 +192,7 @@ class Qemud:
             if os.path.exists(sock):
                 try:
                     with rawclient.RawClient(sock, timeout=2) as c:
-                        if c.auth_list() == [0]:
+                        if c.auth_list():       # [0], or [1] with auth_unix_rw = sasl
                             return
                 except (OSError, rawclient.Closed, AssertionError, ValueError) as ex:
                     last = ex
@@ -283,8 +285,8 @@ def qemud_factory():
     """Start extra daemons with extra config keys: qemud_factory(max_clients=2)."""
     daemons = []
 
-    def make(**conf):
-        d = Qemud(conf)
+    def make(env=None, **conf):
+        d = Qemud(conf, env)
         daemons.append(d)
         return d
 
@@ -311,6 +313,23 @@ def qemud_shared():
     d = Qemud()
     yield d
     d.finish()
+
+
+def free_port():
+    """A TCP port free on both 127.0.0.1 and ::1 right now."""
+    import socket
+    for _ in range(50):
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s6:
+            s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            s6.bind(('::1', 0))
+            port = s6.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s4:
+                try:
+                    s4.bind(('127.0.0.1', port))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError('no free TCP port')
 
 
 # ------------------------------------------------------------------ virsh

@@ -124,11 +124,16 @@ class Closed(Exception):
 
 
 class RawClient:
-    def __init__(self, path, timeout=5.0):
+    def __init__(self, path, timeout=5.0, sock=None):
+        """Connect to the UNIX socket @path, or speak over the connected
+        @sock (TCP, TLS) given instead."""
         self.path = path
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        if sock is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            sock.connect(path)
+        self.sock = sock
         self.sock.settimeout(timeout)
-        self.sock.connect(path)
         self.timeout = timeout
         self.serial = 0
 
