@@ -1,7 +1,9 @@
 /* A 512-byte x86 boot sector for QEMU driver tests (TCG, no disk needed
- * beyond itself). It programs COM1 (0x3f8) for 115200 8N1 by polling,
- * prints "QEMUD-GUEST-READY\r\n", then echoes every byte it receives on
- * COM1, forever: a console round trip needs nothing else.
+ * beyond itself). It programs COM1 (0x3f8) for 115200 8N1, prints
+ * "QEMUD-GUEST-READY\r\n", then echoes every byte it receives on COM1,
+ * forever: a console round trip needs nothing else. Between bytes the CPU
+ * halts until an interrupt (COM1's receive interrupt, or the BIOS timer),
+ * so an idle guest costs the host almost no CPU, as a real idle guest.
  *
  * Build: as --32 -o bootsector.o bootsector.S
  *        ld -m elf_i386 -Ttext 0x7c00 --oformat binary -o boot.img bootsector.o
@@ -46,12 +48,20 @@ init:
         movw    $LCR, %dx               /* 8 data bits, no parity, 1 stop */
         movb    $0x03, %al
         outb    %al, %dx
-        movw    $FCR, %dx               /* FIFOs on and cleared */
-        movb    $0xc7, %al
+        movw    $FCR, %dx               /* FIFOs on and cleared, trigger 1 */
+        movb    $0x07, %al
         outb    %al, %dx
-        movw    $MCR, %dx               /* DTR and RTS */
-        movb    $0x03, %al
+        movw    $MCR, %dx               /* DTR, RTS, OUT2 (IRQ line on) */
+        movb    $0x0b, %al
         outb    %al, %dx
+        movw    $IER, %dx               /* interrupt when data arrives */
+        movb    $0x01, %al
+        outb    %al, %dx
+        movw    $irq4, 0x0c * 4         /* IRQ4 is vector 0x0c (BIOS PIC) */
+        movw    %cs, 0x0c * 4 + 2
+        inb     $0x21, %al              /* unmask IRQ4 at the master PIC */
+        andb    $0xef, %al
+        outb    %al, $0x21
 
         movw    $marker, %si
 1:      lodsb
@@ -60,15 +70,26 @@ init:
         call    putc
         jmp     1b
 
-echo:                                   /* wait for a byte, send it back */
+echo:                                   /* send back what has arrived */
+        cli
         movw    $LSR, %dx
         inb     %dx, %al
         testb   $0x01, %al              /* data ready */
-        jz      echo
+        jz      idle
         movw    $RBR, %dx
         inb     %dx, %al
         call    putc
         jmp     echo
+idle:   sti                             /* sti's shadow: no wake-up lost */
+        hlt
+        jmp     echo
+
+/* COM1's interrupt: only wakes the loop above, which reads the data. */
+irq4:   pushw   %ax
+        movb    $0x20, %al              /* end of interrupt */
+        outb    %al, $0x20
+        popw    %ax
+        iret
 
 /* Send %al on COM1 once the transmitter can take it. Clobbers %dx. */
 putc:

@@ -6,8 +6,8 @@ The expected shapes (field names, their order, which fields appear for a
 running or a stopped domain, error texts) are those libvirtd 9.0's QEMU
 driver gives for the same domains (checked by hand against it, see
 /work/shared/REFERENCE-LIBVIRTD.md); the values are checked for what the
-guest did: the boot-sector guest's BIOS reads its IDE disk, and it spins
-polling COM1, so its CPU time grows.
+guest did: the boot-sector guest's BIOS reads its IDE disk, then the
+guest mostly halts (waiting for COM1), so its CPU time grows slowly.
 """
 import os
 import re
@@ -168,11 +168,12 @@ def test_domstats_running(qd, guests, virsh, tmp_path):
     assert d['block.1.wr.reqs'] == '0' and d['block.1.wr.bytes'] == '0'
     assert d['dirtyrate.calc_status'] == '0' and d['dirtyrate.calc_mode'] == 'page-sampling'
 
-    # CPU time keeps growing: the guest spins polling its serial port
+    # the figures are read afresh: QEMU's own CPU time keeps growing (its
+    # timers run even while the guest halts), a vCPU's never goes back
     time.sleep(1)
     d2 = dict(stats(virsh, qd, '--cpu-total --vcpu st')['st'])
     assert int(d2['cpu.time']) > cpu
-    assert int(d2['vcpu.0.time']) > int(d['vcpu.0.time'])
+    assert int(d2['vcpu.0.time']) >= int(d['vcpu.0.time'])
 
     # groups one by one, and the same numbers through python
     assert [k for k, _ in stats(virsh, qd, '--state st')['st']] == ['state.state', 'state.reason']
