@@ -2,7 +2,8 @@
 # Build qemud under AddressSanitizer + UndefinedBehaviorSanitizer and run
 # every test: the cmocka unit tests, then the pytest integration tests
 # (real virsh and python3-libvirt against qemud and libvirt's own
-# test:///default). Root: it installs packages. Last line:
+# test:///default), then the fuzzers (scripts/fuzz.sh, FUZZ_SECONDS per
+# harness, default 30). Root: it installs packages. Last line:
 # "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,17 @@ e=$(echo "$summary" | grep -oE '[0-9]+ errors?' | grep -oE '[0-9]+')
 passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0} + ${e:-0}))
 [ -z "$p$f$e" ] && failed=$((failed + 1))
+
+# Fuzzing: the libFuzzer harnesses (clang) replay their regressions and
+# corpora, then run 30 s each; one result per harness.
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+bash scripts/fuzz.sh "$FUZZ_SECONDS" 2>&1 | tee "$log"
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+p=$(echo "$summary" | grep -oE '^[0-9]+')
+f=$(echo "$summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
+[ -z "$summary" ] && failed=$((failed + 1))
 rm -f "$log"
 
 echo "$passed passed, $failed failed"

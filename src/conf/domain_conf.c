@@ -504,7 +504,9 @@ qd_dom_def_free(struct qd_dom_def *def)
  * live form is printed (without an id) and read back as an inactive
  * config, so live-only data is dropped the way libvirt drops it; the
  * metadata tree is copied node for node so its whitespace survives
- * untouched. */
+ * untouched. Like libvirt it skips the validation checks on the way
+ * back: libvirt accepts defs whose printed form would fail them (a
+ * volume disk with an empty <source>, which is then not printed). */
 struct qd_dom_def *
 qd_dom_def_copy(const struct qd_dom_def *def)
 {
@@ -514,7 +516,8 @@ qd_dom_def_copy(const struct qd_dom_def *def)
 
     xml = qd_dom_def_format_internal(def, -1, QD_DOM_FMT_LIVE_NO_ID |
                                      QD_DOM_XML_SECURE);
-    copy = qd_dom_def_parse_flags(xml, QD_DOM_PARSE_INACTIVE, &err);
+    copy = qd_dom_def_parse_flags(xml, QD_DOM_PARSE_INACTIVE |
+                                  QD_DOM_PARSE_SKIP_VALIDATE, &err);
     free(xml);
     if (!copy) {
         /* a def we printed ourselves must parse again: a bug otherwise */

@@ -301,6 +301,10 @@ struct qd_dom_def {                 /* you may add more fields */
  * virDomainDefineXML/CreateXML of bad input, with the same code, domain
  * and message. Any thread. Returns a new def (caller frees) or NULL. */
 struct qd_dom_def *qd_dom_def_parse(const char *xml, struct qd_err *err);
+/* Parse XML qemud wrote itself (a saved config, a status file): as
+ * qd_dom_def_parse() without the validation checks, as libvirt loads its
+ * configs, so a def accepted once is never lost at the next start. */
+struct qd_dom_def *qd_dom_def_load(const char *xml, struct qd_err *err);
 /* Format @def. @id: the domain's id when running (-1 inactive: no id
  * attribute). @flags: QD_DOM_XML_*. Returns a heap string. Any thread. */
 char *qd_dom_def_format(const struct qd_dom_def *def, int id, unsigned flags);

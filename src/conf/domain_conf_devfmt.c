@@ -560,8 +560,9 @@ listen_addr(struct qd_buf *b, const struct qd_dom_listen *l, unsigned flags)
 {
     if (strcmp(l->type, "network") == 0 && (flags & QD_DOM_XML_INACTIVE))
         return;
-    if (l->address)
-        qd_buf_printf(b, " listen='%s'", l->address);
+    /* escaped here and in <listen address=>, unlike libvirt 9.0, whose
+     * unescaped quote makes XML that nobody reads back */
+    attr(b, "listen", l->address);
 }
 
 void
@@ -626,7 +627,7 @@ qd_dom_format_graphics(struct qd_buf *b, const struct qd_dom_graphics *g,
         qd_buf_printf(b, "<listen type='%s'", l->type);
         if (l->address && (strcmp(l->type, "address") == 0 ||
                            (strcmp(l->type, "network") == 0 && !inactive)))
-            qd_buf_printf(b, " address='%s'", l->address);
+            attr(b, "address", l->address);
         if (l->network && strcmp(l->type, "network") == 0)
             attr(b, "network", l->network);
         if (l->socket && strcmp(l->type, "socket") == 0)

@@ -160,8 +160,13 @@ os_format(struct qd_buf *b, const struct qd_dom_def *def, int ind)
     qd_buf_puts(b, "<type");
     if (def->os_arch)
         qd_buf_printf(b, " arch='%s'", def->os_arch);
-    if (def->os_machine)
-        qd_buf_printf(b, " machine='%s'", def->os_machine);
+    if (def->os_machine) {
+        /* escaped, unlike libvirt 9.0, whose unescaped quote makes
+         * XML that nobody (its own virDomainDefCopy included) reads */
+        qd_buf_puts(b, " machine='");
+        qd_dom_buf_escape(b, def->os_machine);
+        qd_buf_puts(b, "'");
+    }
     /* libvirt-compat: Xen paravirt guests print the old 'linux' type */
     if (strcmp(def->virt_type, "xen") == 0 && strcmp(ostype, "xen") == 0)
         ostype = "linux";

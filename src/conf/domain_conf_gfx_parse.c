@@ -80,14 +80,14 @@ graphics_listens(struct qd_dom_graphics *g, xmlNodePtr node, unsigned pflags,
             if (!sock)
                 sock = steal_ptr(&compat_sock);
         }
-        l.type = qd_strdup(listen_types[t]);
-        if (address && *address &&
-            (t == 1 || (t == 2 && !(pflags & QD_DOM_PARSE_INACTIVE))))
-            l.address = steal_ptr(&address);
         if (t == 2 && !(network && *network))
             return qd_err_report(err, QD_ERR_XML_ERROR, QD_FROM_DOMAIN,
                                  "'network' attribute is required for "
                                  "listen type 'network'");
+        l.type = qd_strdup(listen_types[t]);
+        if (address && *address &&
+            (t == 1 || (t == 2 && !(pflags & QD_DOM_PARSE_INACTIVE))))
+            l.address = steal_ptr(&address);
         if (network && *network) {
             if (t != 2) {
                 free(l.type);

@@ -564,9 +564,9 @@ postparse_memory(struct qd_dom_def *def, struct qd_err *err)
 }
 
 static int
-postparse(struct qd_dom_def *def, struct qd_err *err)
+postparse(struct qd_dom_def *def, unsigned pflags, struct qd_err *err)
 {
-    if (qd_dom_devices_postparse(def, err) < 0 ||
+    if (qd_dom_devices_postparse(def, pflags, err) < 0 ||
         postparse_memory(def, err) < 0)
         return -1;
     if (strcmp(def->os_type, "hvm") == 0) {
@@ -662,7 +662,8 @@ qd_dom_def_parse_flags(const char *xml, unsigned pflags, struct qd_err *err)
     }
 
     def = QD_NEW(struct qd_dom_def);
-    if (parse_root(def, root, pflags, err) < 0 || postparse(def, err) < 0) {
+    if (parse_root(def, root, pflags, err) < 0 ||
+        postparse(def, pflags, err) < 0) {
         xmlFreeDoc(doc);
         qd_dom_def_free(def);
         return NULL;
@@ -675,4 +676,11 @@ struct qd_dom_def *
 qd_dom_def_parse(const char *xml, struct qd_err *err)
 {
     return qd_dom_def_parse_flags(xml, QD_DOM_PARSE_INACTIVE, err);
+}
+
+struct qd_dom_def *
+qd_dom_def_load(const char *xml, struct qd_err *err)
+{
+    return qd_dom_def_parse_flags(xml, QD_DOM_PARSE_INACTIVE |
+                                  QD_DOM_PARSE_SKIP_VALIDATE, err);
 }

@@ -277,7 +277,9 @@ isa_serial_ports(struct qd_dom_def *def, struct qd_err *err)
             return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_DOMAIN,
                                  "Maximum supported number of ISA serial "
                                  "ports is '%d'", 4);
-        if (c->target_port != -1) {
+        /* libvirt-compat: a negative port other than -1 is kept as it is
+         * (libvirt then indexes its table with it: not copied) */
+        if (c->target_port >= 0) {
             if (used[c->target_port])
                 return qd_err_report(err, QD_ERR_INTERNAL_ERROR,
                                      QD_FROM_DOMAIN, "target port '%d' "
@@ -354,8 +356,13 @@ console_compat(struct qd_dom_def *def, struct qd_err *err)
     return 0;
 }
 
-static void
-implicit_controllers(struct qd_dom_def *def)
+/* Beyond libvirt: a disk named sdzzzzzz or a drive address with
+ * controller='100000000' would make libvirt (and us) add a controller per
+ * index up to it, without end. No machine has that many. */
+#define MAX_DRIVE_CONTROLLER 1023
+
+static int
+implicit_controllers(struct qd_dom_def *def, struct qd_err *err)
 {
     static const char *const types[][2] = {
         { "scsi", "scsi" }, { "fdc", "fdc" }, { "ide", "ide" },
@@ -372,6 +379,13 @@ implicit_controllers(struct qd_dom_def *def)
             if (strcmp(d->bus, types[t][1]) != 0 ||
                 d->info.addr.type != QD_DOM_ADDR_DRIVE)
                 continue;
+            if (d->info.addr.controller > MAX_DRIVE_CONTROLLER)
+                return qd_err_report(err, QD_ERR_CONFIG_UNSUPPORTED,
+                                     QD_FROM_DOMAIN,
+                                     "disk '%s': drive controller index %u "
+                                     "is larger than %u", d->dst ? d->dst : "",
+                                     d->info.addr.controller,
+                                     MAX_DRIVE_CONTROLLER);
             if ((int) d->info.addr.controller > maxc)
                 maxc = (int) d->info.addr.controller;
         }
@@ -394,6 +408,7 @@ implicit_controllers(struct qd_dom_def *def)
                            c->info.addr.type == QD_DOM_ADDR_VIRTIO_SERIAL ?
                            (int) c->info.addr.controller : 0);
     }
+    return 0;
 }
 
 /* virDomainDefMaybeAddSmartcardController: a smartcard without an
@@ -750,7 +765,8 @@ validate_chrs(const struct qd_dom_def *def, struct qd_err *err)
 }
 
 int
-qd_dom_devices_postparse(struct qd_dom_def *def, struct qd_err *err)
+qd_dom_devices_postparse(struct qd_dom_def *def, unsigned pflags,
+                         struct qd_err *err)
 {
     size_t i;
 
@@ -788,9 +804,9 @@ qd_dom_devices_postparse(struct qd_dom_def *def, struct qd_err *err)
         video_postparse(def, def->videos[i]);
 
     if (reject_duplicate_controllers(def, err) < 0 ||
-        console_compat(def, err) < 0)
+        console_compat(def, err) < 0 ||
+        implicit_controllers(def, err) < 0)
         return -1;
-    implicit_controllers(def);
     smartcard_addresses(def);
     rng_defaults(def);
     kept_defaults(def);
@@ -822,6 +838,8 @@ qd_dom_devices_postparse(struct qd_dom_def *def, struct qd_err *err)
     }
     if (def->nserials > 0 && chr_postparse(def, def->serials[0], err) < 0)
         return -1;
+    if (pflags & QD_DOM_PARSE_SKIP_VALIDATE)
+        return 0;
     if (validate_disks(def, err) < 0 || validate_chrs(def, err) < 0)
         return -1;
     return validate_disk_duplicates(def, err);

@@ -9,6 +9,8 @@
 
 /* Parse flags (subset of VIR_DOMAIN_DEF_PARSE_*). */
 #define QD_DOM_PARSE_INACTIVE  1    /* define/create: drop live-only data */
+#define QD_DOM_PARSE_SKIP_VALIDATE 2 /* skip the virDomainDefValidate checks
+                                        (qd_dom_def_copy) */
 
 /* Format flags beyond QD_DOM_XML_*: print live-only data without an id
  * attribute (used by qd_dom_def_copy). */
@@ -190,7 +192,8 @@ int qd_dom_parse_devinfo(xmlNodePtr node, unsigned pflags, unsigned allow,
 int qd_dom_parse_devices(struct qd_dom_def *def, xmlNodePtr devices,
                          unsigned pflags, struct qd_err *err);
 /* Defaults and implicit devices added after parsing (postparse). */
-int qd_dom_devices_postparse(struct qd_dom_def *def, struct qd_err *err);
+int qd_dom_devices_postparse(struct qd_dom_def *def, unsigned pflags,
+                             struct qd_err *err);
 bool qd_dom_def_has_boot_order(const struct qd_dom_def *def);
 
 /* ---- output (domain_conf_format.c, domain_conf_devfmt.c) */

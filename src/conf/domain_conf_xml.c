@@ -599,6 +599,9 @@ qd_dom_disk_name_index(const char *name)
     if (!p || !islower((unsigned char) *p))
         return -1;
     for (i = 0; *p && islower((unsigned char) *p); i++, p++) {
+        /* libvirt's virDiskNameParse overflows here; refuse instead */
+        if (idx > (INT_MAX - 25) / 26 - 1)
+            return -1;
         idx = (idx + (i < 1 ? 0 : 1)) * 26;
         idx += *p - 'a';
     }

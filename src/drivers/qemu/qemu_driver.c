@@ -89,7 +89,7 @@ load_configs(void)
             QD_WARN("cannot read %s: %s", path, strerror(errno));
             continue;
         }
-        if (!(def = qd_dom_def_parse(xml, &err)) ||
+        if (!(def = qd_dom_def_load(xml, &err)) ||
             !(dom = qd_qdom_add(def, &existed, &err))) {
             QD_WARN("ignoring %s: %s", path, err.message);
             qd_err_clear(&err);

@@ -535,6 +535,38 @@ tokener_new(void)
     return tok;
 }
 
+int
+qd_qmp_parse_line(json_tokener **tokp, const char *line, size_t len,
+                  json_object **ret_obj, struct qd_err *err)
+{
+    int shown = (int) (len > QMP_LOG_MAX ? QMP_LOG_MAX : len);
+    json_object *obj;
+    const char *desc;
+
+    *ret_obj = NULL;
+    if (!*tokp)
+        *tokp = tokener_new();
+    if (!(obj = json_parse_all(*tokp, line, len, &desc)))
+        /* libvirt-compat: virJSONValueFromString's text */
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_QEMU,
+                             "cannot parse json %.*s: %s", shown, line, desc);
+    if (!json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_QEMU,
+                             "Parsed JSON reply '%.*s' isn't an object",
+                             shown, line);
+    }
+    *ret_obj = obj;
+    if (json_object_object_get_ex(obj, "QMP", NULL))
+        return QD_QMP_MSG_GREETING;
+    if (json_object_object_get_ex(obj, "event", NULL))
+        return QD_QMP_MSG_EVENT;
+    if (json_object_object_get_ex(obj, "return", NULL) ||
+        json_object_object_get_ex(obj, "error", NULL))
+        return QD_QMP_MSG_REPLY;
+    return QD_QMP_MSG_UNKNOWN;
+}
+
 /* Loop thread: one line from QEMU, without its "\n". Returns 0, or -1
  * with @err set when the stream cannot be trusted any more. */
 static int
@@ -542,7 +574,6 @@ process_line(struct qd_qmp *mon, const char *line, size_t len,
              struct qd_err *err)
 {
     json_object *obj;
-    const char *desc;
 
     if (len && line[len - 1] == '\r')
         len--;
@@ -551,34 +582,24 @@ process_line(struct qd_qmp *mon, const char *line, size_t len,
     QD_DEBUG("monitor %s: line [%.*s]%s", mon->path,
              (int) (len > QMP_LOG_MAX ? QMP_LOG_MAX : len), line,
              len > QMP_LOG_MAX ? "..." : "");
-    if (!mon->tok)
-        mon->tok = tokener_new();
-    if (!(obj = json_parse_all(mon->tok, line, len, &desc))) {
-        QD_WARN("monitor %s: malformed QMP message: %s", mon->path, desc);
-        /* libvirt-compat: virJSONValueFromString's text */
-        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_QEMU,
-                             "cannot parse json %.*s: %s",
-                             (int) (len > QMP_LOG_MAX ? QMP_LOG_MAX : len),
-                             line, desc);
-    }
-    if (!json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        QD_WARN("monitor %s: QMP message is not an object", mon->path);
-        return qd_err_report(err, QD_ERR_INTERNAL_ERROR, QD_FROM_QEMU,
-                             "Parsed JSON reply '%.*s' isn't an object",
-                             (int) (len > QMP_LOG_MAX ? QMP_LOG_MAX : len),
-                             line);
-    }
-    if (json_object_object_get_ex(obj, "QMP", NULL))
+    switch (qd_qmp_parse_line(&mon->tok, line, len, &obj, err)) {
+    case QD_QMP_MSG_GREETING:
         handle_greeting(mon, obj);
-    else if (json_object_object_get_ex(obj, "event", NULL))
+        break;
+    case QD_QMP_MSG_EVENT:
         handle_event(mon, obj);
-    else if (json_object_object_get_ex(obj, "return", NULL) ||
-             json_object_object_get_ex(obj, "error", NULL))
+        break;
+    case QD_QMP_MSG_REPLY:
         handle_reply(mon, obj);
-    else {
+        break;
+    case QD_QMP_MSG_UNKNOWN:
         QD_WARN("monitor %s: unknown QMP message ignored", mon->path);
         json_object_put(obj);
+        break;
+    default:
+        QD_WARN("monitor %s: malformed QMP message: %s", mon->path,
+                err->message);
+        return -1;
     }
     return 0;
 }

@@ -13,6 +13,8 @@
 #ifndef QD_DRIVERS_QEMU_QEMU_MONITOR_H
 #define QD_DRIVERS_QEMU_QEMU_MONITOR_H
 
+#include <stddef.h>
+
 #include <json-c/json.h>
 
 struct qd_err;
@@ -22,6 +24,25 @@ struct qd_qmp;
 /* The longest QMP message (one line) accepted from QEMU; beyond it the
  * monitor is considered broken and closed. */
 #define QD_QMP_MAX_LINE (16 * 1024 * 1024)
+
+/* What a message from QEMU is, by the key that tells them apart. */
+enum qd_qmp_msg_kind {
+    QD_QMP_MSG_GREETING,    /* {"QMP": ...} */
+    QD_QMP_MSG_EVENT,       /* {"event": ...} */
+    QD_QMP_MSG_REPLY,       /* {"return": ...} or {"error": ...} */
+    QD_QMP_MSG_UNKNOWN,     /* any other object: ignored */
+};
+
+/* Any thread: parse one non-empty line from QEMU (without its "\n") as
+ * the monitor does: one JSON object, strict syntax, at most 1024 levels
+ * deep, then only whitespace. *@tokp is the caller's tokener, created on
+ * first use (free it with json_tokener_free()). Returns the message's
+ * kind (enum qd_qmp_msg_kind) and stores the object in *@ret_obj (the
+ * caller puts it), or -1 with @err set in libvirt's words. The monitor's
+ * reader uses it for every line; fuzz/fuzz_qmp.c drives it directly. */
+int qd_qmp_parse_line(json_tokener **tokp, const char *line, size_t len,
+                      json_object **ret_obj, struct qd_err *err)
+    __attribute__((warn_unused_result));
 
 struct qd_qmp_callbacks {
     /* A QMP event ("SHUTDOWN", "STOP", ...), in the order QEMU sent them.

@@ -118,8 +118,8 @@ parse_status(const char *path, int *state, int *reason, pid_t *pid,
                 continue;
             xb = xmlBufferCreate();
             if (xmlNodeDump(xb, doc, n, 0, 0) > 0)
-                def = qd_dom_def_parse((const char *) xmlBufferContent(xb),
-                                       &err);
+                def = qd_dom_def_load((const char *) xmlBufferContent(xb),
+                                      &err);
             xmlBufferFree(xb);
             break;
         }
