@@ -17,7 +17,7 @@ IDLE="1000,10000,50000"
 ONLY="lib,wire,events,idle"
 WIRE_THREADS=1
 MIN_WORKERS=8 MAX_WORKERS=32 PRIO_WORKERS=8 MAX_REQUESTS=64 MAX_QUEUED=4096
-QEMUD="" KEEP=0 QUICK=0
+QEMUD="" KEEP=0 QUICK=0 OWN_SESSION=0
 OUT=$here/results
 
 usage() {
@@ -39,6 +39,9 @@ usage: bench/run.sh [options]
   --qemud PATH         use this qemud binary instead of building one
   --out DIR            where latest.json/latest.md go (default bench/results)
   --keep               keep the run directory (daemon logs) in /tmp
+  --own-session        daemons detach into sessions of their own (see
+                       docs/performance.md, "Scheduling"); default: both run
+                       in the bench's session, as peers of the client
 USAGE
 }
 
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
     --qemud) QEMUD=$(readlink -f "$2"); shift ;;
     --out) OUT=$2; shift ;;
     --keep) KEEP=1 ;;
+    --own-session) OWN_SESSION=1 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
     esac
@@ -316,6 +320,7 @@ cat > "$RUN/meta.json" <<META
  "qemud_binary":"$QEMUD","qemud_git":"$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$top" diff --quiet 2>/dev/null || echo +dirty)",
  "loadavg_start":"$LOAD_START","loadavg_end":"$LOAD_END",
  "seconds":$SECONDS_PER,"warmup":$WARMUP,"rounds":$ROUNDS,"quick":$QUICK,
+ "own_session":$OWN_SESSION,
  "wire_client_threads":$WIRE_THREADS,"nofile":$NOFILE,
  "limits":{"max_clients":$MAX_CLIENTS,"min_workers":$MIN_WORKERS,"max_workers":$MAX_WORKERS,
            "prio_workers":$PRIO_WORKERS,"max_client_requests":$MAX_REQUESTS,

@@ -2,6 +2,13 @@
 # Start and stop the two daemons under test. Sourced by run.sh, which sets
 # RUN (private run dir), QEMUD (binary), NOFILE, and the limit variables.
 # Every daemon started here is recorded in $RUN/pids and stopped by pid.
+#
+# OWN_SESSION=0 (default): both daemons run in the foreground as children
+# of the bench, in its session, so the kernel schedules their threads and
+# the client's threads as peers. OWN_SESSION=1: both detach (-d) into
+# sessions of their own; with sched_autogroup (or a service manager's
+# cgroups) each daemon then gets its own share of the CPUs, which changes
+# what is measured (docs/performance.md, "Scheduling").
 
 daemon_conf_limits() {
     cat <<CONF
@@ -54,13 +61,18 @@ start_libvirtd() {
     # The outer prlimit (root) sets the hard limit; pam_limits in runuser may
     # reset the soft one, so the inner shell raises it again.
     # shellcheck disable=SC2016 # $(ulimit -Hn) is for the inner shell
+    local detach=()
+    [ "${OWN_SESSION:-0}" = 1 ] && detach=(-d)
     prlimit --nofile="$NOFILE:$NOFILE" \
         runuser -u lvref -- /bin/sh -c 'ulimit -Sn "$(ulimit -Hn)"; exec "$@"' sh \
         env -i HOME="$d/home" XDG_RUNTIME_DIR="$d/run" \
         XDG_CONFIG_HOME="$d/config" XDG_CACHE_HOME="$d/cache" \
         PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-        libvirtd -d -f "$d/libvirtd.conf" -p "$d/libvirtd.pid" ||
-        die "libvirtd did not start (see $d/libvirtd.log)"
+        libvirtd "${detach[@]}" -f "$d/libvirtd.conf" -p "$d/libvirtd.pid" \
+        > "$d/stdio.log" 2>&1 &
+    if [ "${OWN_SESSION:-0}" = 1 ]; then
+        wait $! || die "libvirtd did not start (see $d/libvirtd.log)"
+    fi
     LV_PID=$(wait_pidfile "$d/libvirtd.pid") ||
         die "libvirtd wrote no pid file (see $d/libvirtd.log)"
     echo "$LV_PID" >> "$RUN/pids"
@@ -79,9 +91,14 @@ start_qemud() {
       echo "unix_sock_dir = \"$d/s\""
       echo "root_dir = \"$d/root\""
       echo "log_outputs = \"3:file:$d/qemud.log\""; } > "$d/qemud.conf"
+    local detach=()
+    [ "${OWN_SESSION:-0}" = 1 ] && detach=(-d)
     prlimit --nofile="$NOFILE:$NOFILE" \
-        "$QEMUD" -d -f "$d/qemud.conf" -p "$d/qemud.pid" ||
-        die "qemud did not start (see $d/qemud.log)"
+        "$QEMUD" "${detach[@]}" -f "$d/qemud.conf" -p "$d/qemud.pid" \
+        > "$d/stdio.log" 2>&1 &
+    if [ "${OWN_SESSION:-0}" = 1 ]; then
+        wait $! || die "qemud did not start (see $d/qemud.log)"
+    fi
     QD_PID=$(wait_pidfile "$d/qemud.pid") ||
         die "qemud wrote no pid file (see $d/qemud.log)"
     echo "$QD_PID" >> "$RUN/pids"
