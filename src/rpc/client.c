@@ -494,10 +494,13 @@ client_handshake(struct qd_client *c)
 }
 
 /* Client lock held: the head of @tx went out whole; move it to the list
- * ending at *@done_tail, to be freed outside the lock. */
-static void
+ * ending at *@done_tail, to be freed outside the lock. Returns true when
+ * the SASL layer starts now. */
+static bool
 pop_sent_locked(struct qd_client *c, struct qd_msg ***done_tail)
 {
+    bool switched = false;
+
     struct qd_msg *m = qd_msgq_pop(&c->tx);
 
     if (m->tracked && c->nrequests > 0)
@@ -507,10 +510,25 @@ pop_sent_locked(struct qd_client *c, struct qd_msg ***done_tail)
     if (m->sasl_switch && c->sasl_pending) {
         /* everything after the last step's answer is encoded */
         c->sasl_layer = steal_ptr(&c->sasl_pending);
+        switched = true;
     }
     m->next = NULL;
     **done_tail = m;
     *done_tail = &m->next;
+    return switched;
+}
+
+/* Loop thread: the SASL layer just started. Bytes read before it, not yet
+ * parsed, came in clear after the last step: libvirt's client never sends
+ * any, so they can only be someone else's; drop the connection. */
+static bool
+clear_text_left(struct qd_client *c)
+{
+    if (!c->rx && c->lenhave == 0 && c->pending.len == c->pending_off)
+        return false;
+    QD_WARN("client %llu: clear text after SASL authentication, closing",
+            (unsigned long long) c->id);
+    return true;
 }
 
 static void
@@ -535,7 +553,7 @@ client_write_plain(struct qd_client *c)
     struct qd_msg *m, *done = NULL, **done_tail = &done;
     int n = 0;
     ssize_t w;
-    bool closing;
+    bool closing, switched = false;
 
     pthread_mutex_lock(&c->lock);
     for (m = c->tx.head; m && n < CLIENT_IOV_MAX; m = m->next) {
@@ -563,11 +581,11 @@ client_write_plain(struct qd_client *c)
             break;
         }
         w -= (ssize_t) left;
-        pop_sent_locked(c, &done_tail);
+        switched |= pop_sent_locked(c, &done_tail);
     }
     closing = c->close_after_tx && !c->tx.head;
     pthread_mutex_unlock(&c->lock);
-    free_sent(c, done, closing);
+    free_sent(c, done, closing || (switched && clear_text_left(c)));
 }
 
 /* Client lock not held: replace @m's bytes by their SASL encoding. */
@@ -600,7 +618,7 @@ client_write_layered(struct qd_client *c)
     for (;;) {
         struct qd_msg *m, *done = NULL, **done_tail = &done;
         ssize_t w;
-        bool closing;
+        bool closing, switched;
 
         pthread_mutex_lock(&c->lock);
         m = c->tx.head;
@@ -622,10 +640,10 @@ client_write_layered(struct qd_client *c)
         if (m->off < m->buf.len)
             continue;
         pthread_mutex_lock(&c->lock);
-        pop_sent_locked(c, &done_tail);
+        switched = pop_sent_locked(c, &done_tail);
         closing = c->close_after_tx && !c->tx.head;
         pthread_mutex_unlock(&c->lock);
-        free_sent(c, done, closing);
+        free_sent(c, done, closing || (switched && clear_text_left(c)));
         if (c->fd < 0)
             return;
     }
@@ -704,7 +722,7 @@ qd_client_keepalive_tick(struct qd_client *c, int64_t now_ms)
         qd_client_close(c);
         return;
     }
-    if ((c->listener->tls || c->listener->auth != QD_AUTH_NONE) &&
+    if ((c->tls || c->listener->auth != QD_AUTH_NONE) &&
         lim->anonymous_timeout > 0 &&
         now_ms - c->accepted_ms >= (int64_t) lim->anonymous_timeout * 1000 &&
         !qd_client_is_authenticated(c)) {

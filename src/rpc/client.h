@@ -73,6 +73,7 @@ struct qd_client {
                                       over by the loop */
     bool authenticated;            /* the listener's auth is complete */
     struct qd_sasl *sasl;          /* AUTH_SASL_* in progress (workers) */
+    bool sasl_busy;                /* a worker holds @sasl for a step */
     struct qd_sasl *sasl_pending;  /* the layer, once the reply marked
                                       sasl_switch is written */
     char *sasl_user;               /* set once, at authentication */

@@ -122,8 +122,8 @@ run_call(struct qd_client *c, const struct qd_msg *m, struct qd_msg *reply,
     pthread_mutex_lock(&c->lock);
     call.conn = c->conn;
     readonly = c->readonly;
-    authenticated = c->authenticated;
     pthread_mutex_unlock(&c->lock);
+    authenticated = m->authed;
     /* libvirt-compat: VIR_ERR_RPC, not AUTH_FAILED, which old clients
      * do not know */
     if (!authenticated && !(proc->flags & QD_PROC_NOAUTH))

@@ -32,6 +32,7 @@ struct qd_msg {
     bool is_event;       /* an event MESSAGE, counted in client->nevents */
     bool sasl_switch;    /* the SASL security layer starts after this one */
     bool encoded;        /* buf already holds the SASL-encoded form */
+    bool authed;         /* a call from a client authenticated by then */
     /* Called once by qd_msg_free() (sent in full or dropped); any thread,
      * possibly under the client's lock, so it may take leaf locks only. */
     void (*on_free)(void *opaque);

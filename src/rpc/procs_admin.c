@@ -94,7 +94,7 @@ snap_locked(struct qd_client *c, struct client_snap *ret)
         .id = c->id, .timestamp = c->connected_at,
         .uid = c->uid, .gid = c->gid, .pid = c->pid, .tcp = c->tcp,
         .transport = !c->tcp ? ADM_TRANSPORT_UNIX :
-                     c->listener->tls ? ADM_TRANSPORT_TLS : ADM_TRANSPORT_TCP,
+                     c->tls ? ADM_TRANSPORT_TLS : ADM_TRANSPORT_TCP,
     };
     pthread_mutex_lock(&c->lock);
     ret->readonly = c->readonly;

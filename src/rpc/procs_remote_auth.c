@@ -54,11 +54,12 @@ auth_failed(struct qd_err *err)
                          "authentication failed");
 }
 
-/* UNIX sockets and TLS need no SASL security layer. */
+/* UNIX sockets and TLS need no SASL security layer. (c->tls is set at
+ * accept, before any call runs: immutable for workers.) */
 static bool
 is_secure(const struct qd_client *c)
 {
-    return !c->tcp || c->listener->tls;
+    return !c->tcp || c->tls;
 }
 
 int
@@ -67,7 +68,9 @@ h_auth_list(struct qd_call *call, const void *a, void *r, struct qd_err *err)
     struct qd_w_auth_list *ret = r;
     int32_t *types = qd_malloc(sizeof(*types));
 
-    types[0] = call->client->listener->auth;
+    /* libvirt-compat: once authenticated, the scheme is "none" */
+    types[0] = qd_client_is_authenticated(call->client) ? QD_AUTH_NONE :
+               call->client->listener->auth;
     ret->types.n = 1;
     ret->types.items = types;
     return 0;
@@ -84,7 +87,7 @@ h_auth_sasl_init(struct qd_call *call, const void *a, void *r,
     int keysize;
 
     pthread_mutex_lock(&c->lock);
-    busy = c->sasl || c->authenticated;
+    busy = c->sasl || c->sasl_busy || c->authenticated;
     keysize = c->tls_key_size;
     pthread_mutex_unlock(&c->lock);
     if (c->listener->auth != QD_AUTH_SASL || busy) {
@@ -95,19 +98,19 @@ h_auth_sasl_init(struct qd_call *call, const void *a, void *r,
     if (!(s = qd_sasl_new(c->addr_sasl_local, c->addr_sasl_remote, err)))
         goto fail;
     /* the TLS layer's strength, in bits, lets SASL skip its own */
-    if (c->listener->tls &&
+    if (c->tls &&
         qd_sasl_set_ext_ssf(s, keysize > 0 ? keysize * 8 : 0, err) < 0)
         goto fail;
-    if (is_secure(c) ? qd_sasl_set_secprops(s, 0, 0, true, err) :
-        qd_sasl_set_secprops(s, (int) c->srv->sasl_min_ssf, 100000, false,
-                             err) < 0)
+    if ((is_secure(c) ? qd_sasl_set_secprops(s, 0, 0, true, err) :
+         qd_sasl_set_secprops(s, (int) c->srv->sasl_min_ssf, 100000, false,
+                              err)) < 0)
         goto fail;
     if (!(ret->mechlist = qd_sasl_mechlist(s, err)))
         goto fail;
     QD_DEBUG("client %llu: SASL mechanisms '%s'", (unsigned long long) c->id,
              ret->mechlist);
     pthread_mutex_lock(&c->lock);
-    busy = c->sasl != NULL;
+    busy = c->sasl || c->sasl_busy || c->authenticated;
     if (!busy)
         c->sasl = steal_ptr(&s);
     pthread_mutex_unlock(&c->lock);
@@ -166,6 +169,16 @@ deny:
     return auth_failed(err);
 }
 
+/* The step is over: park @s (NULL: the exchange ended) for the next. */
+static void
+set_idle(struct qd_client *c, struct qd_sasl *s)
+{
+    pthread_mutex_lock(&c->lock);
+    c->sasl = s;
+    c->sasl_busy = false;
+    pthread_mutex_unlock(&c->lock);
+}
+
 /* One step, started by AUTH_SASL_START (@mech set) or AUTH_SASL_STEP. */
 static int
 sasl_exchange(struct qd_call *call, const char *mech, int32_t nil,
@@ -181,12 +194,17 @@ sasl_exchange(struct qd_call *call, const char *mech, int32_t nil,
     int rc;
 
     pthread_mutex_lock(&c->lock);
-    s = c->authenticated ? NULL : steal_ptr(&c->sasl);
+    s = c->authenticated || c->sasl_busy ? NULL : steal_ptr(&c->sasl);
+    if (s)
+        c->sasl_busy = true;       /* no INIT or step until this one ends */
     pthread_mutex_unlock(&c->lock);
     if (c->listener->auth != QD_AUTH_SASL || !s) {
         QD_WARN("client %llu: invalid SASL %s request",
                 (unsigned long long) c->id, mech ? "start" : "step");
-        qd_sasl_free(s);
+        if (s) {
+            qd_sasl_free(s);
+            set_idle(c, NULL);
+        }
         return auth_failed(err);
     }
     rc = mech ? qd_sasl_start(s, mech, in, data->len, &out, &outlen, err) :
@@ -195,6 +213,7 @@ sasl_exchange(struct qd_call *call, const char *mech, int32_t nil,
         QD_WARN("client %llu: %s", (unsigned long long) c->id,
                 rc < 0 ? err->message : "SASL reply data too long");
         qd_sasl_free(s);
+        set_idle(c, NULL);
         return auth_failed(err);
     }
     /* NULL and "" differ to SASL: nil says which */
@@ -206,13 +225,13 @@ sasl_exchange(struct qd_call *call, const char *mech, int32_t nil,
     ret->data.len = (uint32_t) outlen;
     if (rc == 1) {
         ret->complete = 0;
-        pthread_mutex_lock(&c->lock);
-        c->sasl = s;
-        pthread_mutex_unlock(&c->lock);
+        set_idle(c, s);
         return 0;
     }
     ret->complete = 1;
-    return sasl_finish(call, s, err);
+    rc = sasl_finish(call, s, err);
+    set_idle(c, NULL);
+    return rc;
 }
 
 int

@@ -14,7 +14,6 @@
  * input of any length. Only the "no layer" path of sasl_decode refuses
  * input longer than the maxbufsize set in the security properties, so
  * input is fed in pieces of at most that size. */
-#include <fnmatch.h>
 #include <limits.h>
 #include <pthread.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "rpc/sasl.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/glob.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -298,9 +298,8 @@ qd_sasl_identity(struct qd_sasl *s)
     return val;
 }
 
-/* Any thread. fnmatch(3) without flags: '*', '?' and '[...]' as in
- * sasl_allowed_username_list's documentation ("joe@EXAMPLE.COM",
- * "*@EXAMPLE.COM"). */
+/* Any thread. libvirt's globs (util/glob.h): "joe@EXAMPLE.COM",
+ * "*@EXAMPLE.COM". */
 bool
 qd_sasl_identity_allowed(char *const *list, const char *identity)
 {
@@ -309,7 +308,7 @@ qd_sasl_identity_allowed(char *const *list, const char *identity)
     if (!identity)
         return false;
     for (; *list; list++) {
-        if (fnmatch(*list, identity, 0) == 0)
+        if (qd_glob_match(*list, identity))
             return true;
     }
     QD_DEBUG("SASL identity '%s' matches no allowed pattern", identity);

@@ -92,6 +92,7 @@ qd_server_new(const struct qd_server_limits *main,
     srv->accept_timer = qd_loop_add_timer(srv->loop, -1, accept_resume_timer,
                                           srv);
     srv->accept_warned_ms = -10000;
+    srv->anon_warned_ms = -10000;
     return srv;
 }
 
@@ -349,6 +350,7 @@ on_listener_fd(struct qd_loop *loop, int fd, uint32_t events, void *opaque)
             QD_WARN("%s", err.message);
             qd_err_clear(&err);
             qd_client_close(c);
+            continue;                 /* the loop's reference is gone */
         }
         QD_DEBUG("client %llu: accepted %s%s%s",
                  (unsigned long long) c->id,
@@ -755,6 +757,9 @@ qd_server_dispatch(struct qd_server *srv, struct qd_client *c,
     }
     pthread_mutex_lock(&c->lock);
     c->nrequests++;
+    /* what the call may do is decided by when it arrived: a call sent
+     * before authentication completed stays unauthenticated */
+    m->authed = c->authenticated;
     pthread_mutex_unlock(&c->lock);
     job = QD_NEW(struct call_job);
     job->client = qd_client_ref(c);

@@ -32,6 +32,7 @@
 #include <gnutls/x509.h>
 
 #include "util/err.h"
+#include "util/glob.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -697,56 +698,11 @@ cert_dn(gnutls_x509_crt_t cert, struct qd_err *err)
     return NULL;
 }
 
-/* Advance over one UTF-8 character of @s (not at its end). */
-static const char *
-utf8_next(const char *s)
-{
-    s++;
-    while (((unsigned char) *s & 0xc0) == 0x80)
-        s++;
-    return s;
-}
-
-/* libvirt-compat: g_pattern_match_simple(), which libvirt matches the DN
- * list with: '*' any string, '?' one character, nothing else special (so
- * the '\' escapes and brackets a DN can hold are literal, unlike
- * fnmatch). */
-static bool
-dn_match(const char *pat, const char *s)
-{
-    const char *star = NULL, *resume = NULL;
-
-    while (*s) {
-        if (*pat == '*') {
-            while (*pat == '*')
-                pat++;
-            if (!*pat)
-                return true;
-            star = pat;
-            resume = s;
-        } else if (*pat == '?') {
-            pat++;
-            s = utf8_next(s);
-        } else if (*pat == *s) {
-            pat++;
-            s++;
-        } else if (star) {
-            pat = star;
-            s = resume = utf8_next(resume);
-        } else {
-            return false;
-        }
-    }
-    while (*pat == '*')
-        pat++;
-    return !*pat;
-}
-
 static int
 check_dn_acl(const char *dn, char *const *acl, struct qd_err *err)
 {
     for (; *acl; acl++) {
-        if (dn_match(*acl, dn))
+        if (qd_glob_match(*acl, dn))
             return 0;
     }
     QD_DEBUG("Failed ACL check for client DN '%s'", dn);

@@ -214,3 +214,76 @@ def test_plain_tcp_defaults_to_sasl(qemud_factory):
             assert e['message'] == 'authentication required'
     with pytest.raises(libvirt.libvirtError):
         open_auth('test+tcp://127.0.0.1:%d/default' % port, 'alice', 'x')
+
+
+def _sasl_body_start(mech, data):
+    return rawclient.xstr(mech) + _sasl_data(data)
+
+
+def _sasl_data(data):
+    """{int nil; char data<>}: each byte one XDR word (rpcgen's char)."""
+    if data is None:
+        return rawclient.u32(1) + rawclient.u32(0)
+    return rawclient.u32(0) + rawclient.u32(len(data)) + b''.join(rawclient.u32(b) for b in data)
+
+
+def _sasl_reply(msg):
+    r = rawclient.Reader(msg.body)
+    complete, nil, n = r.i32(), r.i32(), r.u32()
+    return complete, None if nil else bytes(r.u32() & 0xff for _ in range(n))
+
+
+def _scram_final(user, password, server_first, client_first_bare):
+    import base64
+    import hashlib
+    import hmac
+    attrs = dict(kv.split('=', 1) for kv in server_first.decode().split(','))
+    salted = hashlib.pbkdf2_hmac('sha256', password.encode(), base64.b64decode(attrs['s']),
+                                 int(attrs['i']))
+    ckey = hmac.new(salted, b'Client Key', 'sha256').digest()
+    without_proof = 'c=biws,r=' + attrs['r']
+    auth = ','.join([client_first_bare, server_first.decode(), without_proof]).encode()
+    sig = hmac.new(hashlib.sha256(ckey).digest(), auth, 'sha256').digest()
+    proof = bytes(a ^ b for a, b in zip(ckey, sig))
+    return (without_proof + ',p=' + base64.b64encode(proof).decode()).encode()
+
+
+def test_call_sent_with_the_last_step_stays_unauthenticated(daemon):
+    """A call pipelined behind the step that completes authentication was
+    sent before the client was in: it is refused (what it may do is
+    decided when it arrives), and the connection is usable afterwards."""
+    with rawclient.RawClient(daemon.sock) as c:
+        assert c.auth_list() == [1]
+        assert c.call(67).status == rawclient.OK                  # SASL_INIT
+        cfb = 'n=alice,r=qemudtestnonce0123456789'
+        complete, server_first = _sasl_reply(c.call(68, _sasl_body_start('SCRAM-SHA-256',
+                                                                         ('n,,' + cfb).encode())))
+        assert complete == 0, server_first
+        final = _scram_final('alice', USERS['alice'], server_first, cfb)
+        step = rawclient.msg(rawclient.REMOTE, 1, 69, rawclient.CALL, 100, body=_sasl_data(final))
+        op = rawclient.msg(rawclient.REMOTE, 1, rawclient.PROC_CONNECT_OPEN, rawclient.CALL, 101,
+                           body=rawclient.xoptstr('test:///default') + rawclient.u32(0))
+        c.send(step + op)
+        replies = {m.serial: m for m in (c.recv_reply(), c.recv_reply())}
+        assert replies[100].status == rawclient.OK, replies[100]
+        assert _sasl_reply(replies[100])[0] == 1                  # complete
+        assert replies[101].error()['message'] == 'authentication required'
+        # sent after the reply: in
+        assert c.auth_list() == [0]                               # libvirt: "none" now
+        assert c.connect_open('test:///default').status == rawclient.OK
+
+
+def test_init_never_overlaps_a_step(daemon):
+    """AUTH_SASL_INIT pipelined behind a START always fails: it must not
+    replace (and leak) the session the step is using."""
+    for i in range(200):
+        with rawclient.RawClient(daemon.sock) as c:
+            assert c.call(67).status == rawclient.OK
+            start = rawclient.msg(rawclient.REMOTE, 1, 68, rawclient.CALL, 10,
+                                  body=_sasl_body_start('DIGEST-MD5', None))
+            init = rawclient.msg(rawclient.REMOTE, 1, 67, rawclient.CALL, 11)
+            c.send(start + init)
+            replies = {m.serial: m for m in (c.recv_reply(), c.recv_reply())}
+            assert replies[10].status == rawclient.OK, replies[10]
+            assert replies[11].status == rawclient.ERROR, (i, replies[11])
+    daemon.assert_alive()
