@@ -169,9 +169,14 @@ def test_domstats_running(qd, guests, virsh, tmp_path):
     assert d['dirtyrate.calc_status'] == '0' and d['dirtyrate.calc_mode'] == 'page-sampling'
 
     # the figures are read afresh: QEMU's own CPU time keeps growing (its
-    # timers run even while the guest halts), a vCPU's never goes back
-    time.sleep(1)
-    d2 = dict(stats(virsh, qd, '--cpu-total --vcpu st')['st'])
+    # timers run even while the guest halts: a 10 ms tick every second or
+    # two), a vCPU's never goes back
+    deadline = time.monotonic() + 20
+    while True:
+        time.sleep(0.5)
+        d2 = dict(stats(virsh, qd, '--cpu-total --vcpu st')['st'])
+        if int(d2['cpu.time']) > cpu or time.monotonic() > deadline:
+            break
     assert int(d2['cpu.time']) > cpu
     assert int(d2['vcpu.0.time']) >= int(d['vcpu.0.time'])
 
