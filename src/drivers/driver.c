@@ -126,3 +126,54 @@ qd_tparams_clear(struct qd_tparams *p)
     p->items = NULL;
     p->n = 0;
 }
+
+/* virConnectListAllDomainsFlags bits */
+#define L_ACTIVE (1u << 0)
+#define L_INACTIVE (1u << 1)
+#define L_PERSISTENT (1u << 2)
+#define L_TRANSIENT (1u << 3)
+#define L_RUNNING (1u << 4)
+#define L_PAUSED (1u << 5)
+#define L_SHUTOFF (1u << 6)
+#define L_OTHER (1u << 7)
+#define L_MANAGEDSAVE (1u << 8)
+#define L_NO_MANAGEDSAVE (1u << 9)
+#define L_AUTOSTART (1u << 10)
+#define L_NO_AUTOSTART (1u << 11)
+#define L_HAS_SNAPSHOT (1u << 12)
+#define L_NO_SNAPSHOT (1u << 13)
+#define L_HAS_CHECKPOINT (1u << 14)
+#define L_NO_CHECKPOINT (1u << 15)
+
+/* virDomainState values the state group names */
+enum { STATE_RUNNING = 1, STATE_PAUSED = 3, STATE_SHUTOFF = 5 };
+
+/* A yes/no group: passes when neither bit is set, or the one set matches. */
+static bool
+either(unsigned f, unsigned yes, unsigned no, bool v)
+{
+    if (!(f & (yes | no)))
+        return true;
+    return ((f & yes) && v) || ((f & no) && !v);
+}
+
+bool
+qd_dom_list_match(const struct qd_dom_list_facts *d, unsigned f)
+{
+    int st = d->state;
+
+    if (!either(f, L_ACTIVE, L_INACTIVE, d->active) ||
+        !either(f, L_PERSISTENT, L_TRANSIENT, d->persistent) ||
+        !either(f, L_MANAGEDSAVE, L_NO_MANAGEDSAVE, d->managed_save) ||
+        !either(f, L_AUTOSTART, L_NO_AUTOSTART, d->autostart) ||
+        !either(f, L_HAS_SNAPSHOT, L_NO_SNAPSHOT, d->has_snapshot) ||
+        !either(f, L_HAS_CHECKPOINT, L_NO_CHECKPOINT, d->has_checkpoint))
+        return false;
+    if (!(f & (L_RUNNING | L_PAUSED | L_SHUTOFF | L_OTHER)))
+        return true;
+    return ((f & L_RUNNING) && st == STATE_RUNNING) ||
+           ((f & L_PAUSED) && st == STATE_PAUSED) ||
+           ((f & L_SHUTOFF) && st == STATE_SHUTOFF) ||
+           ((f & L_OTHER) && st != STATE_RUNNING && st != STATE_PAUSED &&
+            st != STATE_SHUTOFF);
+}

@@ -499,6 +499,22 @@ struct qd_driver {
                              char ***ret, uint32_t *ret_n, struct qd_err *);
 };
 
+/* virConnectListAllDomainsFlags: its filter groups; the first four
+ * (active .. other) are also virConnectGetAllDomainStats's filters */
+#define QD_LIST_DOMAINS_ALL 0xffffu
+#define QD_LIST_DOMAINS_STATS_FILTERS 0xffu
+
+/* What virDomainObjListFilter looks at, for one domain. */
+struct qd_dom_list_facts {
+    bool active, persistent, managed_save, autostart;
+    bool has_snapshot, has_checkpoint;
+    int state;                   /* virDomainState */
+};
+
+/* Any thread: does a domain with @d pass every filter group in @flags
+ * (virConnectListAllDomainsFlags)? */
+bool qd_dom_list_match(const struct qd_dom_list_facts *d, unsigned flags);
+
 /* Frees a list of @kind refs; @clear is the matching qd_*_ref_clear. */
 void qd_list_clear(struct qd_list *l, size_t item_size,
                    void (*clear)(void *item));

@@ -332,6 +332,35 @@ def free_port():
     raise RuntimeError('no free TCP port')
 
 
+# ------------------------------------------------------------------ virt-admin
+def admin_kv(out):
+    """'name   : value' lines -> dict (the threadpool/clients/client-info layouts)."""
+    return dict((k.strip(), v.strip()) for k, v in
+                (line.split(':', 1) for line in out.splitlines() if ':' in line))
+
+
+def admin_run(qemud, *args):
+    """virt-admin ARGS against @qemud's admin socket; its stdout (must succeed)."""
+    return subprocess.run(['virt-admin', '-c', 'virtd:///system?socket=' + qemud.admin_sock]
+                          + list(args), capture_output=True, text=True, timeout=30,
+                          env=client_env('/tmp'), check=True, stdin=subprocess.DEVNULL).stdout
+
+
+def admin_clients(qemud):
+    """{id: client-info fields + 'transport'} for the "libvirtd" server's clients."""
+    infos = {}
+    for line in admin_run(qemud, 'srv-clients-list', 'libvirtd').splitlines()[2:]:
+        if not line.strip():
+            continue
+        cid, transport = line.split()[:2]
+        try:
+            info = admin_kv(admin_run(qemud, 'client-info', 'libvirtd', cid))
+        except subprocess.CalledProcessError:
+            continue                    # gone in between
+        infos[cid] = dict(info, transport=transport)
+    return infos
+
+
 # ------------------------------------------------------------------ virsh
 Result = namedtuple('Result', 'rc out err')
 

@@ -18,7 +18,7 @@ import time
 import libvirt
 import pytest
 
-from conftest import QEMUD_BIN, Result, client_env
+from conftest import QEMUD_BIN, Result, admin_kv as kv, client_env
 from rawclient import (ADMIN, CALL, ERROR, OK, REMOTE, REPLY, Closed, RawClient, Reader, i32, msg, u32, xoptstr,
                        xstr)
 
@@ -65,12 +65,6 @@ def fails(r, *errors):
     assert [line.rstrip() for line in r.err.strip().splitlines()] == \
         [('error: ' + e).rstrip() for e in errors], r
     return r
-
-
-def kv(out):
-    """'name   : value' lines -> dict (the threadpool/clients/client-info layouts)."""
-    return dict((k.strip(), v.strip()) for k, v in
-                (line.split(':', 1) for line in out.splitlines() if ':' in line))
 
 
 def threadpool(vadm, qemud, srv='libvirtd'):

@@ -16,7 +16,7 @@ import pytest
 
 import rawclient
 import sasl_fixture
-from conftest import client_env, free_port
+from conftest import admin_clients, client_env, free_port
 
 USERS = {'alice': 'secret-a', 'bob2': 'secret-b', 'carol': 'secret-c'}
 ALLOWED = ['alice', 'bob*']          # carol authenticates but is not allowed
@@ -60,23 +60,6 @@ def uris(d):
             'tcp6': 'test+tcp://[::1]:%d/default' % d.tcp_port}
 
 
-def client_infos(d):
-    """virt-admin's view of the daemon's clients: {id: {key: value}}."""
-    env = client_env('/tmp')
-    aurl = 'virtd:///system?socket=' + d.admin_sock
-    out = subprocess.run(['virt-admin', '-c', aurl, 'srv-clients-list', 'libvirtd'],
-                         capture_output=True, text=True, env=env, timeout=30, check=True).stdout
-    ids = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
-    infos = {}
-    for i in ids:
-        r = subprocess.run(['virt-admin', '-c', aurl, 'client-info', 'libvirtd', i],
-                           capture_output=True, text=True, env=env, timeout=30)
-        if r.returncode == 0:
-            infos[i] = dict(line.split(':', 1) for line in r.stdout.splitlines() if ':' in line)
-            infos[i] = {k.strip(): v.strip() for k, v in infos[i].items()}
-    return infos
-
-
 @pytest.mark.parametrize('where', ['unix', 'tcp4', 'tcp6'])
 def test_right_password(daemon, where):
     conn = open_auth(uris(daemon)[where], 'alice', USERS['alice'])
@@ -89,8 +72,8 @@ def test_right_password(daemon, where):
         dom = conn.defineXML(xml)
         assert desc in dom.XMLDesc(0)
         dom.undefine()
-        info = [i for i in client_infos(daemon).values() if i.get('sasl_user_name') == 'alice']
-        assert len(info) == 1, client_infos(daemon)
+        info = [i for i in admin_clients(daemon).values() if i.get('sasl_user_name') == 'alice']
+        assert len(info) == 1, admin_clients(daemon)
         if where != 'unix':
             assert info[0]['sock_addr'].startswith('127.0.0.1:' if where == 'tcp4' else '[::1]:')
     finally:

@@ -17,7 +17,7 @@ import pytest
 
 import pki as pkimod
 import rawclient
-from conftest import client_env, free_port
+from conftest import admin_clients, admin_kv, admin_run, client_env, free_port
 
 BAD = ['otherca', 'expired', 'notyet', 'revoked', 'baddn', 'nocert']
 
@@ -96,16 +96,9 @@ def test_good_certificate_python_and_admin_info(daemon, pki):
     conn = libvirt.open(tls_uri(daemon, pki.clients['good'], driver='test', path='default'))
     try:
         assert [d.name() for d in conn.listAllDomains()] == ['test']
-        aurl = 'virtd:///system?socket=' + daemon.admin_sock
-        env = client_env('/tmp')
-        out = subprocess.run(['virt-admin', '-c', aurl, 'srv-clients-list', 'libvirtd'],
-                             capture_output=True, text=True, env=env, timeout=30, check=True).stdout
-        rows = [l.split() for l in out.splitlines()[2:] if l.strip()]
-        tls_rows = [row for row in rows if row[1] == 'tls']
-        assert len(tls_rows) == 1, out
-        info = subprocess.run(['virt-admin', '-c', aurl, 'client-info', 'libvirtd', tls_rows[0][0]],
-                              capture_output=True, text=True, env=env, timeout=30, check=True).stdout
-        fields = {k.strip(): v.strip() for k, v in (l.split(':', 1) for l in info.splitlines() if ':' in l)}
+        tls = [i for i in admin_clients(daemon).values() if i['transport'] == 'tls']
+        assert len(tls) == 1, tls
+        fields = tls[0]
         assert fields['tls_x509_dname'] == pki.good_dn
         assert fields['sock_addr'].startswith('127.0.0.1:')
         assert fields['readonly'] == 'no'
@@ -204,10 +197,7 @@ def test_flood_of_unauthenticated_connections(qemud_factory, pki):
             assert [x.name() for x in c.listAllDomains()] == ['test']
             c.close()
         assert [x.name() for x in authed.listAllDomains()] == ['test']
-        adm = subprocess.run(['virt-admin', '-c', 'virtd:///system?socket=' + d.admin_sock,
-                              'srv-clients-info', 'libvirtd'], capture_output=True, text=True,
-                             env=client_env('/tmp'), timeout=30, check=True).stdout
-        fields = {k.strip(): v.strip() for k, v in (l.split(':', 1) for l in adm.splitlines() if ':' in l)}
+        fields = admin_kv(admin_run(d, 'srv-clients-info', 'libvirtd'))
         assert fields['nclients_unauth_max'] == '20'
         assert fields['nclients_unauth'] == '20'
     finally:
@@ -281,14 +271,7 @@ def test_sasl_over_tls(qemud_factory, pki, tmp_path):
     conn = open_auth(uri, 'alice', 'pw-a')
     try:
         assert [x.name() for x in conn.listAllDomains()] == ['test']
-        env = client_env('/tmp')
-        aurl = 'virtd:///system?socket=' + d.admin_sock
-        out = subprocess.run(['virt-admin', '-c', aurl, 'srv-clients-list', 'libvirtd'],
-                             capture_output=True, text=True, env=env, timeout=30, check=True).stdout
-        cid = [l.split()[0] for l in out.splitlines()[2:] if l.strip()][-1]
-        info = subprocess.run(['virt-admin', '-c', aurl, 'client-info', 'libvirtd', cid],
-                              capture_output=True, text=True, env=env, timeout=30, check=True).stdout
-        fields = {k.strip(): v.strip() for k, v in (l.split(':', 1) for l in info.splitlines() if ':' in l)}
+        fields = [i for i in admin_clients(d).values() if i['transport'] == 'tls'][-1]
         assert fields['sasl_user_name'] == 'alice'
         assert fields['tls_x509_dname'] == pki.good_dn
     finally:

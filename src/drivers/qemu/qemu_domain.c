@@ -343,6 +343,17 @@ qd_qdom_is_active(const struct qd_qdom *dom)
     return dom->id >= 0;
 }
 
+bool
+qd_qdom_list_match(const struct qd_qdom *dom, unsigned flags)
+{
+    struct qd_dom_list_facts facts = {
+        .active = qd_qdom_is_active(dom), .persistent = dom->persistent,
+        .autostart = dom->autostart, .state = dom->state,
+    };
+
+    return qd_dom_list_match(&facts, flags);
+}
+
 const struct qd_dom_def *
 qd_qdom_persistent_def(const struct qd_qdom *dom)
 {

@@ -158,6 +158,9 @@ void qd_qdom_job_end(struct qd_qdom *dom);
 /* dom->lock held: fill a wire handle. */
 void qd_qdom_fill_ref(const struct qd_qdom *dom, struct qd_dom_ref *ref);
 bool qd_qdom_is_active(const struct qd_qdom *dom);
+/* dom->lock held: does @dom pass the list filters in @flags
+ * (virConnectListAllDomainsFlags; qd_dom_list_match)? */
+bool qd_qdom_list_match(const struct qd_qdom *dom, unsigned flags);
 /* dom->lock held: the persistent definition (newdef or def). */
 const struct qd_dom_def *qd_qdom_persistent_def(const struct qd_qdom *dom);
 

@@ -408,57 +408,6 @@ qemu_close(struct qd_conn *conn)
 
 /* ---- lists and lookups ------------------------------------------------- */
 
-#define L_ACTIVE (1u << 0)
-#define L_INACTIVE (1u << 1)
-#define L_PERSISTENT (1u << 2)
-#define L_TRANSIENT (1u << 3)
-#define L_RUNNING (1u << 4)
-#define L_PAUSED (1u << 5)
-#define L_SHUTOFF (1u << 6)
-#define L_OTHER (1u << 7)
-#define L_MANAGEDSAVE (1u << 8)
-#define L_NO_MANAGEDSAVE (1u << 9)
-#define L_AUTOSTART (1u << 10)
-#define L_NO_AUTOSTART (1u << 11)
-#define L_HAS_SNAPSHOT (1u << 12)
-#define L_NO_SNAPSHOT (1u << 13)
-#define L_HAS_CHECKPOINT (1u << 14)
-#define L_NO_CHECKPOINT (1u << 15)
-
-static bool
-either(unsigned f, unsigned yes, unsigned no, bool v)
-{
-    if (!(f & (yes | no)))
-        return true;
-    return ((f & yes) && v) || ((f & no) && !v);
-}
-
-/* virDomainObjListFilter; dom->lock held */
-static bool
-list_match(const struct qd_qdom *d, unsigned f)
-{
-    bool act = qd_qdom_is_active(d);
-
-    if (!either(f, L_ACTIVE, L_INACTIVE, act) ||
-        !either(f, L_PERSISTENT, L_TRANSIENT, d->persistent) ||
-        !either(f, L_MANAGEDSAVE, L_NO_MANAGEDSAVE, false) ||
-        !either(f, L_AUTOSTART, L_NO_AUTOSTART, d->autostart) ||
-        !either(f, L_HAS_SNAPSHOT, L_NO_SNAPSHOT, false) ||
-        !either(f, L_HAS_CHECKPOINT, L_NO_CHECKPOINT, false))
-        return false;
-    if (f & (L_RUNNING | L_PAUSED | L_SHUTOFF | L_OTHER)) {
-        int st = d->state;
-
-        if (!(((f & L_RUNNING) && st == QD_DOM_RUNNING) ||
-              ((f & L_PAUSED) && st == QD_DOM_PAUSED) ||
-              ((f & L_SHUTOFF) && st == QD_DOM_SHUTOFF) ||
-              ((f & L_OTHER) && st != QD_DOM_RUNNING &&
-               st != QD_DOM_PAUSED && st != QD_DOM_SHUTOFF)))
-            return false;
-    }
-    return true;
-}
-
 static int
 qemu_list_all_domains(struct qd_conn *conn, unsigned flags,
                       struct qd_list *ret, struct qd_err *err)
@@ -467,15 +416,16 @@ qemu_list_all_domains(struct qd_conn *conn, unsigned flags,
     struct qd_qdom **list;
     struct qd_dom_ref *refs;
 
-    if (flags & ~0xffffu)
+    if (flags & ~QD_LIST_DOMAINS_ALL)
         return qd_err_report(err, QD_ERR_INVALID_ARG, QD_FROM_QEMU,
                              "unsupported flags (0x%x) in function %s",
-                             flags & ~0xffffu, "qemuConnectListAllDomains");
+                             flags & ~QD_LIST_DOMAINS_ALL,
+                             "qemuConnectListAllDomains");
     list = qd_qdom_list(&n);
     refs = qd_calloc(n ? n : 1, sizeof(*refs));
     for (i = 0; i < n; i++) {
         pthread_mutex_lock(&list[i]->lock);
-        if (!list[i]->removed && list_match(list[i], flags))
+        if (!list[i]->removed && qd_qdom_list_match(list[i], flags))
             qd_qdom_fill_ref(list[i], &refs[k++]);
         pthread_mutex_unlock(&list[i]->lock);
     }

@@ -49,16 +49,8 @@ enum {
  * without perf events or resctrl monitors. */
 #define ST_SUPPORTED 0x7ffu
 
-/* VIR_CONNECT_GET_ALL_DOMAINS_STATS_*: the list filters are
- * VIR_CONNECT_LIST_DOMAINS_* (active .. other) */
-#define SF_ACTIVE (1u << 0)
-#define SF_INACTIVE (1u << 1)
-#define SF_PERSISTENT (1u << 2)
-#define SF_TRANSIENT (1u << 3)
-#define SF_RUNNING (1u << 4)
-#define SF_PAUSED (1u << 5)
-#define SF_SHUTOFF (1u << 6)
-#define SF_OTHER (1u << 7)
+/* VIR_CONNECT_GET_ALL_DOMAINS_STATS_*: besides the list filters
+ * (QD_LIST_DOMAINS_STATS_FILTERS) */
 #define SF_NOWAIT (1u << 29)
 #define SF_BACKING (1u << 30)
 #define SF_ENFORCE (1u << 31)
@@ -1137,30 +1129,6 @@ group_dirtyrate(const struct qmp_data *q, struct qd_tparams *p)
     }
 }
 
-/* virDomainObjListFilter for the stats filters; dom->lock held. */
-static bool
-stats_match(const struct qd_qdom *dom, unsigned f)
-{
-    bool act = qd_qdom_is_active(dom);
-    int st = dom->state;
-
-    if ((f & (SF_ACTIVE | SF_INACTIVE)) &&
-        !(((f & SF_ACTIVE) && act) || ((f & SF_INACTIVE) && !act)))
-        return false;
-    if ((f & (SF_PERSISTENT | SF_TRANSIENT)) &&
-        !(((f & SF_PERSISTENT) && dom->persistent) ||
-          ((f & SF_TRANSIENT) && !dom->persistent)))
-        return false;
-    if ((f & (SF_RUNNING | SF_PAUSED | SF_SHUTOFF | SF_OTHER)) &&
-        !(((f & SF_RUNNING) && st == QD_DOM_RUNNING) ||
-          ((f & SF_PAUSED) && st == QD_DOM_PAUSED) ||
-          ((f & SF_SHUTOFF) && st == QD_DOM_SHUTOFF) ||
-          ((f & SF_OTHER) && st != QD_DOM_RUNNING && st != QD_DOM_PAUSED &&
-           st != QD_DOM_SHUTOFF)))
-        return false;
-    return true;
-}
-
 /* dom->lock held: @dom's record with the groups @stats names, in
  * libvirt's order. The QMP groups take the job first (at most
  * STATS_JOB_WAIT_MS, not at all with NOWAIT); without it they are left
@@ -1230,7 +1198,7 @@ qd_qemu_get_all_domain_stats(struct qd_conn *conn,
                              struct qd_dom_stats **ret, uint32_t *ret_n,
                              struct qd_err *err)
 {
-    const unsigned lflags = flags & 0xffu;
+    const unsigned lflags = flags & QD_LIST_DOMAINS_STATS_FILTERS;
     const unsigned ok = lflags | SF_NOWAIT | SF_BACKING | SF_ENFORCE;
     const unsigned unsupported = stats & ~ST_SUPPORTED;
     struct qd_dom_stats *recs;
@@ -1263,7 +1231,7 @@ qd_qemu_get_all_domain_stats(struct qd_conn *conn,
                 continue;
             }
         }
-        if (!stats_match(dom, lflags)) {
+        if (!qd_qdom_list_match(dom, lflags)) {
             qd_qdom_put(dom);
             continue;
         }

@@ -332,62 +332,18 @@ qd_test_domains_fini(void)
 
 /* ---- lists and lookups ------------------------------------------------- */
 
-/* virConnectListAllDomainsFlags bits */
-#define L_ACTIVE (1u << 0)
-#define L_INACTIVE (1u << 1)
-#define L_PERSISTENT (1u << 2)
-#define L_TRANSIENT (1u << 3)
-#define L_RUNNING (1u << 4)
-#define L_PAUSED (1u << 5)
-#define L_SHUTOFF (1u << 6)
-#define L_OTHER (1u << 7)
-#define L_MANAGEDSAVE (1u << 8)
-#define L_NO_MANAGEDSAVE (1u << 9)
-#define L_AUTOSTART (1u << 10)
-#define L_NO_AUTOSTART (1u << 11)
-#define L_HAS_SNAPSHOT (1u << 12)
-#define L_NO_SNAPSHOT (1u << 13)
-#define L_HAS_CHECKPOINT (1u << 14)
-#define L_NO_CHECKPOINT (1u << 15)
-#define L_ALL 0xffffu
-
-/* virDomainObjListFilter: does @d pass the filter groups in @f? */
+/* virDomainObjListFilter; test domains have neither snapshots nor
+ * checkpoints */
 static bool
 list_match(const struct tdom *d, unsigned f)
 {
-    bool act = is_active(d);
+    struct qd_dom_list_facts facts = {
+        .active = is_active(d), .persistent = d->persistent,
+        .managed_save = d->has_managed_save, .autostart = d->autostart,
+        .state = d->state,
+    };
 
-    if ((f & (L_ACTIVE | L_INACTIVE)) &&
-        !(((f & L_ACTIVE) && act) || ((f & L_INACTIVE) && !act)))
-        return false;
-    if ((f & (L_PERSISTENT | L_TRANSIENT)) &&
-        !(((f & L_PERSISTENT) && d->persistent) ||
-          ((f & L_TRANSIENT) && !d->persistent)))
-        return false;
-    if (f & (L_RUNNING | L_PAUSED | L_SHUTOFF | L_OTHER)) {
-        int st = d->state;
-
-        if (!(((f & L_RUNNING) && st == ST_RUNNING) ||
-              ((f & L_PAUSED) && st == ST_PAUSED) ||
-              ((f & L_SHUTOFF) && st == ST_SHUTOFF) ||
-              ((f & L_OTHER) && st != ST_RUNNING && st != ST_PAUSED &&
-               st != ST_SHUTOFF)))
-            return false;
-    }
-    if ((f & (L_MANAGEDSAVE | L_NO_MANAGEDSAVE)) &&
-        !(((f & L_MANAGEDSAVE) && d->has_managed_save) ||
-          ((f & L_NO_MANAGEDSAVE) && !d->has_managed_save)))
-        return false;
-    if ((f & (L_AUTOSTART | L_NO_AUTOSTART)) &&
-        !(((f & L_AUTOSTART) && d->autostart) ||
-          ((f & L_NO_AUTOSTART) && !d->autostart)))
-        return false;
-    /* test domains have neither snapshots nor checkpoints */
-    if ((f & (L_HAS_SNAPSHOT | L_NO_SNAPSHOT)) && !(f & L_NO_SNAPSHOT))
-        return false;
-    if ((f & (L_HAS_CHECKPOINT | L_NO_CHECKPOINT)) && !(f & L_NO_CHECKPOINT))
-        return false;
-    return true;
+    return qd_dom_list_match(&facts, f);
 }
 
 int
@@ -397,7 +353,7 @@ qd_test_list_all_domains(struct qd_conn *conn, unsigned flags,
     struct qd_dom_ref *refs;
     size_t i, n = 0;
 
-    if (check_flags(flags, L_ALL, "testConnectListAllDomains", err) < 0)
+    if (check_flags(flags, QD_LIST_DOMAINS_ALL, "testConnectListAllDomains", err) < 0)
         return -1;
     pthread_mutex_lock(&dom_lock);
     refs = qd_calloc(ndoms ? ndoms : 1, sizeof(*refs));
@@ -1300,9 +1256,7 @@ qd_test_get_all_domain_stats(struct qd_conn *conn,
                              struct qd_err *err)
 {
     const unsigned supported = STATS_STATE | STATS_IOTHREAD;
-    const unsigned lflags = flags & (L_ACTIVE | L_INACTIVE | L_PERSISTENT |
-                                     L_TRANSIENT | L_RUNNING | L_PAUSED |
-                                     L_SHUTOFF | L_OTHER);
+    const unsigned lflags = flags & QD_LIST_DOMAINS_STATS_FILTERS;
     struct qd_dom_stats *recs;
     uint32_t n = 0, i;
 
