@@ -97,16 +97,18 @@ qd_daemon_listen(struct qd_server *srv, const struct qd_config *cfg,
     srv->ns[QD_NETSRV_MAIN].limits.anonymous_timeout =
         cfg->anonymous_client_timeout;
 
-    if (qd_server_add_unix(srv, cfg->sock_rw_path, cfg->unix_sock_rw_perms,
-                           gid, false, false, auth_rw,
-                           cfg->max_queued_clients, err) < 0 ||
+    /* the read-write socket last: whoever waits for it to appear (a
+     * supervisor, a script) finds the other two already there */
+    if (/* libvirt-compat: the admin socket's built-in backlog */
+        qd_server_add_unix(srv, cfg->sock_admin_path,
+                           cfg->unix_sock_admin_perms, (gid_t) -1, false,
+                           true, QD_AUTH_NONE, 20, err) < 0 ||
         qd_server_add_unix(srv, cfg->sock_ro_path, cfg->unix_sock_ro_perms,
                            gid, true, false, auth_ro,
                            cfg->max_queued_clients, err) < 0 ||
-        /* libvirt-compat: the admin socket's built-in backlog */
-        qd_server_add_unix(srv, cfg->sock_admin_path,
-                           cfg->unix_sock_admin_perms, (gid_t) -1, false,
-                           true, QD_AUTH_NONE, 20, err) < 0)
+        qd_server_add_unix(srv, cfg->sock_rw_path, cfg->unix_sock_rw_perms,
+                           gid, false, false, auth_rw,
+                           cfg->max_queued_clients, err) < 0)
         return -1;
     if (cfg->listen_tcp) {
         if (auth_tcp == QD_AUTH_NONE)
